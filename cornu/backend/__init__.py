@@ -1,0 +1,64 @@
+"""The backend package: the only place that imports jax or torch for computation.
+
+Exactly one backend package (``jax``, ``torch`` or ``numpy``) is imported,
+chosen once by ``config``; everything else in cornu calls the functions
+re-exported here and never asks which backend is active.
+"""
+
+import importlib
+
+from cornu.backend.common.dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
+from cornu.backend.common.keras_tensor import KerasTensor, is_keras_tensor
+from cornu.backend.common.masking import get_keras_mask, set_keras_mask
+from cornu.backend.common.scopes import (
+    StatelessScope,
+    SymbolicScope,
+    get_stateless_scope,
+    in_stateless_scope,
+    in_symbolic_scope,
+    name_scope,
+)
+from cornu.backend.common.variables import AutocastScope, standardize_shape
+from cornu.backend.config import (
+    backend,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+    standardize_data_format,
+)
+
+
+def _load(module):
+    return importlib.import_module(f"cornu.backend.{backend()}.{module}")
+
+
+core = _load("core")
+numpy = _load("numpy")
+nn = _load("nn")
+math = _load("math")
+linalg = _load("linalg")
+image = _load("image")
+random = _load("random")
+
+Variable = core.Variable
+convert_to_tensor = core.convert_to_tensor
+convert_to_numpy = core.convert_to_numpy
+is_tensor = core.is_tensor
+shape = core.shape
+cast = core.cast
+compute_output_spec = core.compute_output_spec
+stop_gradient = core.stop_gradient
+cond = core.cond
+fori_loop = core.fori_loop
+while_loop = core.while_loop
+device_put_batch = core.device_put_batch
+SUPPORTS_SPARSE_TENSORS = core.SUPPORTS_SPARSE_TENSORS
+IS_THREAD_SAFE = core.IS_THREAD_SAFE
+
+
+def step():
+    """The backend's train/test/predict step module (imported on first use)."""
+    return _load("step")

@@ -1,0 +1,138 @@
+"""JAX backend core: Variable, tensor conversion, shape inference, control flow."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from cornu.backend.common import symbolic
+from cornu.backend.common.dtypes import result_type, standardize_dtype
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.variables import VariableBase
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+
+class Variable(VariableBase):
+    def _initialize(self, value):
+        self._value = jnp.asarray(value, dtype=self._dtype)
+
+    def _direct_assign(self, value):
+        self._value = value
+
+    def _convert_to_tensor(self, value, dtype=None):
+        return convert_to_tensor(value, dtype=dtype)
+
+    def __jax_array__(self):
+        return self.value
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    if isinstance(x, Variable):
+        x = x.value
+        return x if dtype is None or standardize_dtype(x.dtype) == standardize_dtype(dtype) else x.astype(dtype)
+    if isinstance(x, jax.Array):
+        if dtype is None:
+            return x
+        dtype = standardize_dtype(dtype)
+        return x if x.dtype == dtype else x.astype(dtype)
+    if isinstance(x, KerasTensor):
+        x.__array__()
+    if dtype is None:
+        if isinstance(x, (bool, int, float, complex)):
+            dtype = result_type(type(x))
+        elif isinstance(x, (list, tuple)):
+            dtype = _infer_dtype(x)
+        elif hasattr(x, "dtype") and not isinstance(x, np.ndarray):
+            x = np.asarray(x)
+    else:
+        dtype = standardize_dtype(dtype)
+    if hasattr(x, "__dlpack__") and "torch" in type(x).__module__:
+        x = x.detach().cpu().numpy()
+    return jnp.asarray(x, dtype=dtype)
+
+
+def _infer_dtype(values):
+    flat = np.asarray(values, dtype=object).ravel().tolist() if values else []
+    if not flat:
+        return "float32"
+    kinds = {type(v) for v in flat}
+    if all(k is bool for k in kinds):
+        return "bool"
+    if all(k in (int, bool) for k in kinds):
+        return "int32"
+    if all(k in (int, bool, float) for k in kinds):
+        return result_type(float)
+    return None
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, jax.Array)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def _run_on_standins(fn, specs, fill):
+    structs = [
+        jax.ShapeDtypeStruct(tuple(fill if d is None else d for d in s.shape), s.dtype) for s in specs
+    ]
+    out = jax.eval_shape(fn, structs)
+
+    def to_spec(x):
+        if isinstance(x, jax.ShapeDtypeStruct):
+            return KerasTensor(x.shape, dtype=x.dtype)
+        return x
+
+    return jax.tree_util.tree_map(to_spec, out)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    return symbolic.compute_output_spec(_run_on_standins, fn, *args, **kwargs)
+
+
+def stop_gradient(x):
+    return jax.lax.stop_gradient(convert_to_tensor(x))
+
+
+def cond(pred, true_fn, false_fn):
+    return jax.lax.cond(pred, true_fn=true_fn, false_fn=false_fn)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (tuple, list))
+    loop_vars = tuple(loop_vars) if is_tuple else (loop_vars,)
+    if maximum_iterations is not None:
+        state = (0, loop_vars)
+        out = jax.lax.while_loop(
+            lambda s: jnp.logical_and(s[0] < maximum_iterations, cond(*s[1])),
+            lambda s: (s[0] + 1, _as_tuple(body(*s[1]))),
+            state,
+        )[1]
+    else:
+        out = jax.lax.while_loop(lambda s: cond(*s), lambda s: _as_tuple(body(*s)), loop_vars)
+    return out if is_tuple else out[0]
+
+
+def _as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def device_put_batch(batch):
+    """Moves a nested batch of NumPy arrays to the default device."""
+    return jax.tree_util.tree_map(lambda a: jax.device_put(a) if isinstance(a, np.ndarray) else a, batch)

@@ -1,0 +1,46 @@
+"""JAX random ops. ``seed`` is a uint32 key of shape (2,) drawn by a SeedGenerator."""
+
+import jax
+import jax.numpy as jnp
+
+from cornu.backend.common.dtypes import standardize_dtype
+from cornu.backend.jax.core import convert_to_tensor
+
+SEED_DTYPE = "uint32"
+
+
+def _key(seed):
+    return jnp.asarray(seed, dtype="uint32")
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    dtype = standardize_dtype(dtype)
+    return jax.random.normal(_key(seed), shape=tuple(shape), dtype=dtype) * stddev + mean
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    dtype = standardize_dtype(dtype)
+    return jax.random.uniform(_key(seed), shape=tuple(shape), dtype=dtype, minval=minval, maxval=maxval)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    dtype = standardize_dtype(dtype)
+    return jax.random.truncated_normal(_key(seed), -2.0, 2.0, shape=tuple(shape), dtype=dtype) * stddev + mean
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    return jax.random.randint(_key(seed), shape=tuple(shape), minval=minval, maxval=maxval, dtype=standardize_dtype(dtype))
+
+
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    inputs = convert_to_tensor(inputs)
+    keep = 1.0 - rate
+    shape = inputs.shape if noise_shape is None else tuple(
+        inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape)
+    )
+    mask = jax.random.bernoulli(_key(seed), keep, shape=shape)
+    return jnp.where(mask, inputs / keep, jnp.zeros_like(inputs))
+
+
+def shuffle(x, axis=0, seed=None):
+    return jax.random.permutation(_key(seed), convert_to_tensor(x), axis=axis, independent=False)

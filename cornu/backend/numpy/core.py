@@ -1,0 +1,123 @@
+"""NumPy backend core: Variable, tensor conversion, shape inference, control flow."""
+
+import numpy as np
+
+from cornu.backend.common import symbolic
+from cornu.backend.common.dtypes import result_type, standardize_dtype
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.variables import VariableBase
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+
+def to_numpy_dtype(dtype):
+    name = standardize_dtype(dtype)
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return ml_dtypes.bfloat16
+    return np.dtype(name)
+
+
+class Variable(VariableBase):
+    def _initialize(self, value):
+        self._value = np.array(value, dtype=to_numpy_dtype(self._dtype))
+
+    def _direct_assign(self, value):
+        self._value = np.asarray(value, dtype=to_numpy_dtype(self._dtype))
+
+    def _convert_to_tensor(self, value, dtype=None):
+        return convert_to_tensor(value, dtype=dtype)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    if isinstance(x, Variable):
+        x = x.value
+    if isinstance(x, KerasTensor):
+        x.__array__()
+    if dtype is not None:
+        dtype = to_numpy_dtype(dtype)
+        if isinstance(x, np.ndarray) and x.dtype == dtype:
+            return x
+        return np.asarray(x, dtype=dtype)
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(x, (bool, int, float, complex)):
+        return np.asarray(x, dtype=to_numpy_dtype(result_type(type(x))))
+    if isinstance(x, (list, tuple)):
+        arr = np.asarray(x)
+        if arr.dtype.kind in "iu" and arr.dtype.itemsize == 8:
+            return arr.astype("int32")
+        if arr.dtype == np.float64:
+            return arr.astype(to_numpy_dtype(result_type(float)))
+        return arr
+    if "torch" in type(x).__module__:
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, (np.ndarray, np.generic))
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def _run_on_standins(fn, specs, fill):
+    arrays = [np.zeros(tuple(fill if d is None else d for d in s.shape), dtype=to_numpy_dtype(s.dtype)) for s in specs]
+    out = fn(arrays)
+
+    def to_spec(x):
+        if isinstance(x, (np.ndarray, np.generic)):
+            return KerasTensor(np.shape(x), dtype=standardize_dtype(x.dtype))
+        return x
+
+    import optree
+
+    return optree.tree_map(to_spec, out, none_is_leaf=True)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    return symbolic.compute_output_spec(_run_on_standins, fn, *args, **kwargs)
+
+
+def stop_gradient(x):
+    return x
+
+
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    val = init_val
+    for i in range(int(lower), int(upper)):
+        val = body_fun(i, val)
+    return val
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (tuple, list))
+    state = tuple(loop_vars) if is_tuple else (loop_vars,)
+    i = 0
+    while (maximum_iterations is None or i < maximum_iterations) and bool(cond(*state)):
+        out = body(*state)
+        state = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        i += 1
+    return state if is_tuple else state[0]
+
+
+def device_put_batch(batch):
+    return batch

@@ -1,0 +1,199 @@
+"""PyTorch backend core: Variable, tensor conversion, shape inference, control flow."""
+
+import ml_dtypes
+import numpy as np
+import torch
+
+from cornu.backend.common import scopes, symbolic
+from cornu.backend.common.dtypes import result_type, standardize_dtype
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.variables import VariableBase
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+DEFAULT_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+# True while shape inference runs a function on meta tensors: variables then read as meta too.
+_META_RUN = [False]
+
+TORCH_DTYPES = {
+    "float16": torch.float16, "float32": torch.float32, "float64": torch.float64,
+    "bfloat16": torch.bfloat16, "uint8": torch.uint8, "uint16": torch.uint16,
+    "uint32": torch.uint32, "uint64": torch.uint64, "int8": torch.int8,
+    "int16": torch.int16, "int32": torch.int32, "int64": torch.int64,
+    "bool": torch.bool, "complex64": torch.complex64, "complex128": torch.complex128,
+}
+
+
+def to_torch_dtype(dtype):
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    return TORCH_DTYPES[standardize_dtype(dtype)]
+
+
+class Variable(VariableBase):
+    def _initialize(self, value):
+        value = convert_to_tensor(value, dtype=self._dtype)
+        requires_grad = self._trainable and value.is_floating_point()
+        self._value = torch.nn.Parameter(value.detach().clone(), requires_grad=requires_grad)
+
+    def _direct_assign(self, value):
+        with torch.no_grad():
+            self._value.copy_(value)
+
+    def _on_trainable_change(self):
+        if self._value is not None and self._value.is_floating_point():
+            self._value.requires_grad_(self._trainable)
+
+    def _convert_to_tensor(self, value, dtype=None):
+        return convert_to_tensor(value, dtype=dtype)
+
+    @property
+    def value(self):
+        value = super().value
+        if _META_RUN[0] and value.device.type != "meta":
+            return torch.empty(value.shape, dtype=value.dtype, device="meta")
+        return value
+
+    def _placeholder_value(self):
+        return torch.zeros(self._shape, dtype=to_torch_dtype(self._dtype), device=DEFAULT_DEVICE)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        args = [a.value if isinstance(a, Variable) else a for a in args]
+        kwargs = {k: (v.value if isinstance(v, Variable) else v) for k, v in (kwargs or {}).items()}
+        return func(*args, **kwargs)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    if type(x) is torch.Tensor or isinstance(x, torch.Tensor):
+        if dtype is None:
+            return x
+        tdtype = to_torch_dtype(dtype)
+        return x if x.dtype == tdtype else x.to(tdtype)
+    if isinstance(x, Variable):
+        return convert_to_tensor(x.value, dtype)
+    if isinstance(x, KerasTensor):
+        x.__array__()
+    if dtype is None:
+        if isinstance(x, (bool, int, float, complex)):
+            dtype = result_type(type(x))
+        elif isinstance(x, (list, tuple)):
+            if any(isinstance(v, torch.Tensor) for v in _flat(x)):
+                return torch.stack([convert_to_tensor(v) for v in x])
+            arr = np.asarray(x)
+            dtype = "int32" if arr.dtype.kind in "iu" else (result_type(float) if arr.dtype.kind == "f" else None)
+            x = arr
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x)
+    if x.dtype == ml_dtypes.bfloat16:
+        t = torch.from_numpy(x.view(np.uint16).copy()).view(torch.bfloat16)
+    else:
+        if not x.flags.writeable or not x.flags.c_contiguous:
+            x = np.ascontiguousarray(x).copy()
+        t = torch.from_numpy(x)
+    if DEFAULT_DEVICE != "cpu":
+        t = t.to(DEFAULT_DEVICE)
+    if dtype is not None:
+        t = t.to(to_torch_dtype(dtype))
+    return t
+
+
+def _flat(x):
+    for v in x:
+        if isinstance(v, (list, tuple)):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.device.type != "cpu":
+            x = x.cpu()
+        if x.dtype == torch.bfloat16:
+            return x.view(torch.uint16).numpy().view(ml_dtypes.bfloat16)
+        return x.numpy()
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, torch.Tensor)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def _run_on_standins(fn, specs, fill):
+    def make(device):
+        return [
+            torch.empty(tuple(fill if d is None else d for d in s.shape), dtype=to_torch_dtype(s.dtype), device=device)
+            for s in specs
+        ]
+
+    with torch.no_grad():
+        try:
+            _META_RUN[0] = True
+            out = fn(make("meta"))
+        except Exception:
+            _META_RUN[0] = False
+            # Some kernels have no meta implementation: run on small real zeros.
+            with scopes.StatelessScope():
+                out = fn([t.zero_() for t in make(DEFAULT_DEVICE)])
+        finally:
+            _META_RUN[0] = False
+
+    def to_spec(x):
+        if isinstance(x, torch.Tensor):
+            return KerasTensor(tuple(x.shape), dtype=standardize_dtype(x.dtype))
+        return x
+
+    import optree
+
+    return optree.tree_map(to_spec, out, none_is_leaf=True)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    return symbolic.compute_output_spec(_run_on_standins, fn, *args, **kwargs)
+
+
+def stop_gradient(x):
+    return convert_to_tensor(x).detach()
+
+
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    val = init_val
+    for i in range(int(lower), int(upper)):
+        val = body_fun(i, val)
+    return val
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (tuple, list))
+    state = tuple(loop_vars) if is_tuple else (loop_vars,)
+    i = 0
+    while (maximum_iterations is None or i < maximum_iterations) and bool(cond(*state)):
+        out = body(*state)
+        state = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        i += 1
+    return state if is_tuple else state[0]
+
+
+def device_put_batch(batch):
+    import optree
+
+    return optree.tree_map(
+        lambda a: convert_to_tensor(a) if isinstance(a, np.ndarray) else a, batch, none_is_leaf=True
+    )

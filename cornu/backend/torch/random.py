@@ -1,0 +1,57 @@
+"""PyTorch random ops. ``seed`` is an int32 tensor of shape (2,) drawn by a
+SeedGenerator; it seeds a fresh ``torch.Generator`` so results are stateless."""
+
+import numpy as np
+import torch
+
+from cornu.backend.common.dtypes import standardize_dtype
+from cornu.backend.torch.core import DEFAULT_DEVICE, convert_to_tensor, to_torch_dtype
+
+SEED_DTYPE = "int32"
+
+
+def _generator(seed):
+    values = seed.tolist() if isinstance(seed, torch.Tensor) else np.asarray(seed).tolist()
+    g = torch.Generator(device=DEFAULT_DEVICE)
+    g.manual_seed(int(values[0]) * 1_000_003 + int(values[1]) & 0x7FFFFFFFFFFFFFFF)
+    return g
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    dtype = to_torch_dtype(standardize_dtype(dtype))
+    out = torch.randn(tuple(shape), generator=_generator(seed), dtype=dtype, device=DEFAULT_DEVICE)
+    return out * stddev + mean
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    dtype = to_torch_dtype(standardize_dtype(dtype))
+    out = torch.rand(tuple(shape), generator=_generator(seed), dtype=dtype, device=DEFAULT_DEVICE)
+    return out * (maxval - minval) + minval
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    dtype = to_torch_dtype(standardize_dtype(dtype))
+    out = torch.empty(tuple(shape), dtype=dtype, device=DEFAULT_DEVICE)
+    torch.nn.init.trunc_normal_(out, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=_generator(seed))
+    return out * stddev + mean
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    out = torch.randint(int(minval), int(maxval), tuple(shape), generator=_generator(seed), device=DEFAULT_DEVICE)
+    return out.to(to_torch_dtype(dtype))
+
+
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    inputs = convert_to_tensor(inputs)
+    keep = 1.0 - rate
+    shape = inputs.shape if noise_shape is None else tuple(
+        inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape)
+    )
+    mask = torch.rand(tuple(shape), generator=_generator(seed), device=inputs.device) < keep
+    return torch.where(mask, inputs / keep, torch.zeros_like(inputs))
+
+
+def shuffle(x, axis=0, seed=None):
+    x = convert_to_tensor(x)
+    perm = torch.randperm(x.shape[axis], generator=_generator(seed), device=x.device)
+    return torch.index_select(x, axis, perm)

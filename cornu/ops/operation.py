@@ -1,0 +1,98 @@
+"""The single dispatch point between eager and symbolic execution.
+
+Every public op is a plain function decorated with :func:`op`. On concrete
+inputs the decorator costs one scan of the arguments and calls the backend
+function. When any argument is a ``KerasTensor``, it infers the output spec
+by abstract evaluation of that same function (``backend.compute_output_spec``)
+and records a graph ``Node`` so Functional models can replay it.
+"""
+
+import functools
+
+from cornu import backend
+from cornu.backend.common import global_state
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.ops.node import Node
+
+
+class Operation:
+    """Base of everything that can appear in a Functional graph: ops and layers."""
+
+    def __init__(self, name=None):
+        if name is None:
+            name = global_state.uniquify(_snake_case(type(self).__name__))
+        elif not isinstance(name, str) or "/" in name:
+            raise ValueError(f"Argument `name` must be a string without '/'. Received: name={name!r}")
+        self.name = name
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+
+
+class FunctionOperation(Operation):
+    """An op function called symbolically; calling it replays the function."""
+
+    def __init__(self, fn, name=None):
+        self.fn = fn
+        super().__init__(name=name or global_state.uniquify(fn.__name__))
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+
+def _snake_case(name):
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _contains_symbolic(value):
+    if isinstance(value, KerasTensor):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_contains_symbolic(v) for v in value)
+    if isinstance(value, dict):
+        return any(_contains_symbolic(v) for v in value.values())
+    return False
+
+
+def any_symbolic_tensors(args=(), kwargs=None):
+    for a in args:
+        if _contains_symbolic(a):
+            return True
+    if kwargs:
+        for v in kwargs.values():
+            if _contains_symbolic(v):
+                return True
+    return False
+
+
+def symbolic_call(fn, args, kwargs):
+    outputs = backend.compute_output_spec(fn, *args, **kwargs)
+    Node(FunctionOperation(op_functions.get(fn, fn)), args, kwargs, outputs)
+    return outputs
+
+
+# Maps a raw op body to its public (decorated) function, so replay dispatches again.
+op_functions = {}
+
+
+def op(fn):
+    """Makes ``fn`` a cornu op: eager on tensors, graph-recording on KerasTensors."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for a in args:
+            if _contains_symbolic(a):
+                return symbolic_call(fn, args, kwargs)
+        if kwargs:
+            for v in kwargs.values():
+                if _contains_symbolic(v):
+                    return symbolic_call(fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+    op_functions[fn] = wrapper
+    wrapper.raw = fn
+    return wrapper
