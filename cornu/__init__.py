@@ -1,6 +1,39 @@
 """cornu: deep learning with the Keras 3 API on JAX, PyTorch and NumPy.
 
     import cornu as keras
+
+The backend is chosen at import: ``CORNU_BACKEND`` (or ``KERAS_BACKEND``),
+else ``~/.cornu/cornu.json``, else JAX.
 """
 
 __version__ = "0.1.0"
+
+from cornu import activations
+from cornu import backend
+from cornu import callbacks
+from cornu import config
+from cornu import constraints
+from cornu import dtype_policies
+from cornu import initializers
+from cornu import layers
+from cornu import losses
+from cornu import metrics
+from cornu import models
+from cornu import ops
+from cornu import optimizers
+from cornu import random
+from cornu import regularizers
+from cornu import saving
+from cornu import utils
+from cornu.backend import KerasTensor, StatelessScope, Variable, name_scope
+from cornu.dtype_policies import DTypePolicy, FloatDTypePolicy
+from cornu.initializers import Initializer
+from cornu.layers import Input, InputSpec, Layer
+from cornu.losses import Loss
+from cornu.metrics import Metric
+from cornu.models import Model, Sequential
+from cornu.ops.operation import Operation
+from cornu.optimizers import Optimizer
+from cornu.regularizers import Regularizer
+
+version = __version__

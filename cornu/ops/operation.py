@@ -38,6 +38,36 @@ class FunctionOperation(Operation):
     def __call__(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
 
+    def get_config(self):
+        return {"name": self.name}
+
+    def serialize(self):
+        """The Functional-config entry for this op (Keras names ops ``keras.src.ops.<module>.<CamelName>``)."""
+        module = getattr(self.fn, "__module__", "cornu.ops.numpy").rsplit(".", 1)[-1]
+        class_name = "".join(part.capitalize() for part in self.fn.__name__.split("_"))
+        return {"module": f"keras.src.ops.{module}", "class_name": class_name, "config": self.get_config(),
+                "registered_name": None}
+
+
+def operation_class_for(class_name):
+    """The op-replaying class for a serialized op name such as ``"Add"`` (None if unknown)."""
+    import cornu.ops as ops_module
+
+    fn = getattr(ops_module, _snake_case(class_name), None)
+    if fn is None or not callable(fn) or fn.__module__.split(".")[:2] != ["cornu", "ops"]:
+        return None
+
+    class SerializedOperation(FunctionOperation):
+        def __init__(self, name=None):
+            super().__init__(fn, name=name)
+
+        @classmethod
+        def from_config(cls, config):
+            return cls(**config)
+
+    SerializedOperation.__name__ = class_name
+    return SerializedOperation
+
 
 def _snake_case(name):
     out = []

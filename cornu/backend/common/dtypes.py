@@ -86,8 +86,25 @@ def standardize_dtype(dtype):
     >>> standardize_dtype(np.float32)
     'float32'
     """
+    try:
+        return _STANDARD_NAMES[dtype]
+    except (KeyError, TypeError):
+        pass
     if dtype is None:
         return config.floatx()
+    name = _standardize_uncached(dtype)
+    if dtype is not float:  # floatx may change later
+        try:
+            _STANDARD_NAMES[dtype] = name
+        except TypeError:
+            pass
+    return name
+
+
+_STANDARD_NAMES = {}
+
+
+def _standardize_uncached(dtype):
     if isinstance(dtype, str):
         name = dtype
     elif dtype is int:

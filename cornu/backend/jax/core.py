@@ -18,13 +18,30 @@ class Variable(VariableBase):
         self._value = jnp.asarray(value, dtype=self._dtype)
 
     def _direct_assign(self, value):
+        _sync_pending_state()
         self._value = value
+
+    def _placeholder_value(self):
+        # A purged variable (its value is held by a running train step): sync it back first.
+        if _sync_pending_state() and self._value is not None:
+            return self._value
+        return jnp.zeros(self._shape, dtype=self._dtype)
 
     def _convert_to_tensor(self, value, dtype=None):
         return convert_to_tensor(value, dtype=dtype)
 
     def __jax_array__(self):
         return self.value
+
+
+def _sync_pending_state():
+    from cornu.backend.jax import step
+
+    sync = step.PENDING_SYNC[0]
+    if sync is None:
+        return False
+    sync()
+    return True
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):

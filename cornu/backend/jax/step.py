@@ -1,0 +1,148 @@
+"""How a JAX model trains: pure steps ``(state, data) -> (logs, state)``, jitted
+with donated state, where state is the tuple of variable values."""
+
+import jax
+
+from cornu.backend.common.scopes import StatelessScope, get_stateless_scope
+from cornu.trainers.data import unpack_x_y_sample_weight
+
+# While a runner holds the training state, variables are purged; reading one syncs it back.
+PENDING_SYNC = [None]
+
+
+def check_trainable():
+    return None
+
+
+def resolve_jit_compile(model, jit_compile, run_eagerly):
+    if run_eagerly:
+        return False
+    return True if jit_compile == "auto" else bool(jit_compile)
+
+
+def _batch_size(x):
+    return jax.tree_util.tree_leaves(x)[0].shape[0]
+
+
+def _forward_and_loss(model, trainable, non_trainable, x, y, sample_weight, training):
+    mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, non_trainable))
+    with StatelessScope(state_mapping=mapping, collect_losses=True) as scope:
+        y_pred = model(x, training=training)
+        loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+    new_non_trainable = [
+        scope.get_current_value(v) if scope.get_current_value(v) is not None else value
+        for v, value in zip(model.non_trainable_variables, non_trainable)
+    ]
+    return loss, (y_pred, new_non_trainable)
+
+
+def _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight):
+    variables = model.metrics_variables
+    with StatelessScope(state_mapping=list(zip(variables, metrics_values))) as scope:
+        if model._loss_tracker is not None and loss is not None:
+            model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        logs = model.compute_metrics(x, y, y_pred, sample_weight)
+    new_values = [
+        scope.get_current_value(v) if scope.get_current_value(v) is not None else value
+        for v, value in zip(variables, metrics_values)
+    ]
+    return logs, new_values
+
+
+def train_step(model, state, data):
+    trainable, non_trainable, optimizer_values, metrics_values = state
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
+    grad_fn = jax.value_and_grad(
+        lambda tv: _forward_and_loss(model, tv, non_trainable, x, y, sample_weight, True), has_aux=True
+    )
+    (loss, (y_pred, non_trainable)), grads = grad_fn(trainable)
+    trainable, optimizer_values = model.optimizer.stateless_apply(optimizer_values, grads, trainable)
+    logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
+    return logs, (trainable, non_trainable, optimizer_values, metrics_values)
+
+
+def test_step(model, state, data):
+    trainable, non_trainable, metrics_values = state
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
+    loss, (y_pred, non_trainable) = _forward_and_loss(model, trainable, non_trainable, x, y, sample_weight, False)
+    logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
+    return logs, (trainable, non_trainable, metrics_values)
+
+
+def predict_step(model, state, data):
+    trainable, non_trainable = state
+    x, _, _ = unpack_x_y_sample_weight(data)
+    mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, non_trainable))
+    with StatelessScope(state_mapping=mapping) as scope:
+        outputs = model(x, training=False)
+    non_trainable = [
+        scope.get_current_value(v) if scope.get_current_value(v) is not None else value
+        for v, value in zip(model.non_trainable_variables, non_trainable)
+    ]
+    return outputs, (trainable, non_trainable)
+
+
+class Runner:
+    """Holds the state of one kind of step ("train", "test" or "predict") between calls."""
+
+    def __init__(self, model, kind):
+        self.model = model
+        self.kind = kind
+        self._fn = None
+        self._signature = None
+        self._groups = None
+        self._state = None
+
+    def _variable_groups(self):
+        m = self.model
+        groups = [m.trainable_variables, m.non_trainable_variables]
+        if self.kind == "train":
+            groups.append(m.optimizer.variables)
+        if self.kind in ("train", "test"):
+            groups.append(m.metrics_variables)
+        return groups
+
+    def _make_fn(self):
+        model, kind = self.model, self.kind
+        step = getattr(model, f"{kind}_step")
+
+        def fn(state, data):
+            return step(state, data)
+
+        if model.jit_compile or (kind == "predict" and not model.run_eagerly):
+            return jax.jit(fn, donate_argnums=0)
+        return fn
+
+    def start(self):
+        groups = self._variable_groups()
+        signature = tuple(id(v) for group in groups for v in group)
+        if signature != self._signature:
+            self._fn = self._make_fn()
+            self._signature = signature
+        self._groups = groups
+        self._state = tuple([v.value for v in group] for group in groups)
+        for group in groups:
+            for v in group:
+                v._value = None
+        PENDING_SYNC[0] = self.finish
+
+    def run(self, data):
+        if get_stateless_scope() is not None:
+            raise RuntimeError("A training step cannot run inside a StatelessScope.")
+        outputs, self._state = self._fn(self._state, data)
+        return outputs
+
+    def finish(self):
+        if self._groups is None:
+            return
+        groups, state = self._groups, self._state
+        self._groups = self._state = None
+        if PENDING_SYNC[0] == self.finish:
+            PENDING_SYNC[0] = None
+        for group, values in zip(groups, state):
+            for v, value in zip(group, values):
+                v._value = value
+
+
+def make_runner(model, kind):
+    return Runner(model, kind)

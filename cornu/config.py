@@ -1,0 +1,15 @@
+"""``cornu.config``: global settings (backend, floatx, epsilon, image layout, dtype policy)."""
+
+from cornu.backend.config import (
+    backend,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+from cornu.dtype_policies import dtype_policy, set_dtype_policy
+
+__all__ = ["backend", "epsilon", "floatx", "image_data_format", "set_epsilon", "set_floatx",
+           "set_image_data_format", "dtype_policy", "set_dtype_policy"]

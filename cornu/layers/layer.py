@@ -1,0 +1,706 @@
+"""``Layer``: the base of every layer and model.
+
+A layer owns variables (created in ``build``), sub-layers and seed generators,
+found by walking its attributes. ``__call__`` converts and autocasts inputs,
+builds on first use, resolves ``training`` and ``mask``, and records a graph
+node for symbolic inputs. Once built, an eager call costs a few attribute
+checks on top of ``call()``.
+"""
+
+import functools
+import inspect
+import threading
+import weakref
+
+import numpy as np
+import optree
+
+from cornu import backend
+from cornu import dtype_policies
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.variables import AutocastScope
+from cornu.layers.input_spec import assert_input_compatibility
+from cornu.ops.node import Node
+from cornu.ops.operation import Operation, any_symbolic_tensors
+from cornu.random.seed_generator import SeedGenerator
+from cornu.saving.registry import keras_export
+
+_CALL_CONTEXT = threading.local()
+# Layers that hold per-call losses; cleared at the start of each outermost call.
+_LAYERS_WITH_LOSSES = weakref.WeakSet()
+_FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
+_LEGACY_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+
+
+def _call_training():
+    return getattr(_CALL_CONTEXT, "training", None)
+
+
+def _call_depth():
+    return getattr(_CALL_CONTEXT, "depth", 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _call_signature_info(call_fn):
+    params = inspect.signature(call_fn).parameters
+    names = list(params)
+    training_default = params["training"].default if "training" in params else None
+    if training_default is inspect.Parameter.empty:
+        training_default = None
+    return "training" in params, "mask" in params, training_default, names
+
+
+def _wrap_build(build):
+    @functools.wraps(build)
+    def build_wrapper(self, *args, **kwargs):
+        with backend.name_scope(self.name, caller=self):
+            build(self, *args, **kwargs)
+        if self._build_shapes is None:
+            self._build_shapes = _record_shapes(build, args, kwargs)
+        self.built = True
+
+    build_wrapper._cornu_wrapped = True
+    return build_wrapper
+
+
+def _record_shapes(build, args, kwargs):
+    params = [p for p in inspect.signature(build).parameters if p != "self"]
+    shapes = dict(zip(params, args))
+    shapes.update(kwargs)
+    return shapes
+
+
+def _shape_of(x):
+    return tuple(x.shape) if hasattr(x, "shape") else x
+
+
+def _auto_config_value(value):
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+@keras_export("keras.Layer", "keras.layers.Layer")
+class Layer(Operation):
+    """Base class of all layers.
+
+    Subclass it and implement ``build(input_shape)`` (create variables with
+    ``add_weight``), ``call(inputs, ...)`` and, for saving, ``get_config()``.
+
+    Example:
+    >>> class Scale(cornu.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, x):
+    ...         return x * self.w
+    >>> y = Scale()(np.ones((2, 3)))
+    """
+
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        # Remember plain constructor arguments: they become the automatic config.
+        try:
+            bound = inspect.signature(cls.__init__).bind(obj, *args, **kwargs)
+            init_args = {k: v for k, v in bound.arguments.items() if k != "self"}
+            extra = init_args.pop("kwargs", None)
+            if isinstance(extra, dict):
+                init_args.update(extra)
+        except TypeError:
+            init_args = None
+        object.__setattr__(obj, "_init_args", init_args)
+        return obj
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_cornu_wrapped", False):
+            cls.build = _wrap_build(build)
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
+        unknown = [k for k in kwargs if k not in _LEGACY_KWARGS]
+        if unknown:
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {sorted(unknown)}. "
+                f"Received: {', '.join(f'{k}={kwargs[k]!r}' for k in unknown)}"
+            )
+        super().__init__(name=name)
+        from cornu import regularizers
+
+        self._dtype_policy = dtype_policies.get(dtype)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._trainable = bool(trainable)
+        self.autocast = autocast
+        self.built = False
+        self._build_shapes = None
+        self._own_variables = []
+        self._losses = []
+        self.input_spec = None
+        self.supports_jit = True
+        self._input_shape_arg = None
+        if "input_shape" in kwargs and kwargs["input_shape"] is not None:
+            self._input_shape_arg = (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])
+        elif "batch_input_shape" in kwargs and kwargs["batch_input_shape"] is not None:
+            self._input_shape_arg = tuple(kwargs["batch_input_shape"])
+        elif "input_dim" in kwargs and kwargs["input_dim"] is not None:
+            self._input_shape_arg = (kwargs.get("batch_size"), kwargs["input_dim"])
+        has_training, has_mask, training_default, _ = _call_signature_info(type(self).call)
+        self._call_has_training_arg = has_training
+        self._call_has_mask_arg = has_mask
+        self._call_training_default = training_default
+        if not hasattr(self, "supports_masking"):
+            self.supports_masking = type(self).compute_mask is not Layer.compute_mask
+
+    # ----------------------------------------------------------------- dtype
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._dtype_policy = dtype_policies.get(value)
+
+    @property
+    def dtype(self):
+        """The dtype of the layer's variables (Keras: ``layer.dtype``)."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def input_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def path(self):
+        return self.name
+
+    # --------------------------------------------------------------- state
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
+                   constraint=None, aggregation="none", overwrite_with_gradient=False, name=None):
+        """Creates a variable owned by this layer (call it from ``build``).
+
+        Example:
+        >>> self.kernel = self.add_weight(shape=(4, 8), initializer="glorot_uniform", name="kernel")
+        """
+        from cornu import constraints, initializers, regularizers
+
+        if isinstance(shape, str):
+            raise ValueError(
+                "The first argument of `add_weight` is the shape; pass the variable's name as "
+                f"`name=`. Received: shape={shape!r}"
+            )
+        shape = () if shape is None else shape
+        dtype = backend.standardize_dtype(dtype) if dtype is not None else self.variable_dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype in _FLOAT_DTYPES else "zeros"
+        initializer = initializers.get(initializer)
+        with backend.name_scope(self.name, caller=self):
+            variable = backend.Variable(
+                initializer=initializer, shape=shape, dtype=dtype, trainable=trainable, autocast=autocast,
+                aggregation=aggregation, name=name,
+            )
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        variable.overwrite_with_gradient = overwrite_with_gradient
+        self._own_variables.append(variable)
+        return variable
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
+                     constraint=None, aggregation="none", name=None):
+        """Alias of :meth:`add_weight` with ``shape`` and ``initializer`` required."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+                               autocast=autocast, regularizer=regularizer, constraint=constraint,
+                               aggregation=aggregation, name=name)
+
+    _untracked_attrs = ()
+
+    def _tracked_values(self):
+        """Attribute values in assignment order, with lists/tuples/dicts opened."""
+        skip = self._untracked_attrs
+        for key, value in vars(self).items():
+            if key in ("_inbound_nodes", "_outbound_nodes", "_init_args", "_own_variables") or key in skip:
+                continue
+            if isinstance(value, (list, tuple)):
+                yield from _flatten_containers(value)
+            elif isinstance(value, dict):
+                yield from _flatten_containers(list(value.values()))
+            else:
+                yield value
+
+    @property
+    def _layers(self):
+        seen = set()
+        layers = []
+        for value in self._tracked_values():
+            if isinstance(value, Layer) and value is not self and id(value) not in seen:
+                seen.add(id(value))
+                layers.append(value)
+        return layers
+
+    def _own_state(self):
+        """Own variables: ``add_weight`` ones, then Variables assigned as attributes."""
+        seen = {id(v) for v in self._own_variables}
+        extra = []
+        for value in self._tracked_values():
+            if isinstance(value, backend.Variable) and id(value) not in seen:
+                seen.add(id(value))
+                extra.append(value)
+        return self._own_variables + extra
+
+    def _seed_generators(self):
+        return [v for v in self._tracked_values() if isinstance(v, SeedGenerator)]
+
+    def _flatten_layers(self, include_self=True, recursive=True):
+        result = [self] if include_self else []
+        seen = {id(self)}
+        stack = list(reversed(self._layers))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            result.append(layer)
+            if recursive:
+                stack.extend(reversed(layer._layers))
+        return result
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        for layer in self._flatten_layers():
+            layer._trainable = value
+
+    def _unique(self, variables):
+        seen = set()
+        out = []
+        for v in variables:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        return out
+
+    @property
+    def weights(self):
+        """All weight variables: this layer's own, then its sub-layers' (no seeds, no metrics)."""
+        own = self._own_state()
+        out = [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+        for layer in self._layers:
+            out.extend(layer.weights)
+        return self._unique(out)
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        out = [v for v in self._own_state() if v.trainable]
+        for layer in self._layers:
+            out.extend(layer.trainable_weights)
+        return self._unique(out)
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        out = [v for v in self._own_state() if not v.trainable]
+        for layer in self._layers:
+            out.extend(layer.non_trainable_weights)
+        return self._unique(out)
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        """Non-trainable weights plus the state of seed generators."""
+        out = list(self.non_trainable_weights)
+        for layer in self._flatten_layers():
+            out.extend(g.state for g in layer._seed_generators())
+        return self._unique(out)
+
+    @property
+    def variables(self):
+        out = list(self.weights)
+        for layer in self._flatten_layers():
+            out.extend(g.state for g in layer._seed_generators())
+        return self._unique(out)
+
+    @property
+    def metrics_variables(self):
+        out = []
+        for metric in self.metrics:
+            out.extend(metric.variables)
+        return out
+
+    @property
+    def metrics(self):
+        from cornu.metrics import Metric
+
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(v for v in layer._tracked_values() if isinstance(v, Metric))
+        return out
+
+    def count_params(self):
+        """Total number of scalars in the layer's weights."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. "
+                "Build it first by calling it on data or with `layer.build(input_shape)`."
+            )
+        return int(sum(np.prod(v.shape, dtype="int64") for v in self.weights))
+
+    def get_weights(self):
+        """The weights as a list of NumPy arrays."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from a list of arrays (same order and shapes as ``get_weights()``)."""
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(variables)} weights, but the weight list has "
+                f"{len(weights)} elements. Received: weights of length {len(weights)}"
+            )
+        for variable, value in zip(variables, weights):
+            if tuple(np.shape(value)) != tuple(variable.shape):
+                raise ValueError(
+                    f"Layer '{self.name}' weight shape {variable.shape} is not compatible with provided "
+                    f"weight shape {np.shape(value)}."
+                )
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    # --------------------------------------------------------------- losses
+    def add_loss(self, loss):
+        """Adds a loss term (a scalar tensor) to be minimised during training."""
+        scope = backend.get_stateless_scope()
+        if scope is not None and scope.collect_losses:
+            scope.add_loss(loss)
+            return
+        self._losses.append(loss)
+        _LAYERS_WITH_LOSSES.add(self)
+
+    def _clear_losses(self):
+        for layer in list(_LAYERS_WITH_LOSSES):
+            layer._losses = []
+
+    @property
+    def losses(self):
+        """Losses added during the last call plus the weight regularization penalties."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._losses)
+            for variable in layer._own_state():
+                if variable.regularizer is not None and variable.trainable:
+                    out.append(variable.regularizer(variable.value))
+        return out
+
+    # ----------------------------------------------------------------- call
+    def build(self, input_shape=None):
+        """Creates the layer's variables for inputs of ``input_shape``. Override it."""
+        self.built = True
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not implement `call()`.")
+
+    def __call__(self, *args, **kwargs):
+        if any_symbolic_tensors(args, kwargs):
+            return self._symbolic_call(*args, **kwargs)
+        args = self._convert_inputs(args)
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, args[0] if args else None, self.name)
+        if not self.built:
+            self._maybe_build(args, kwargs)
+        depth = _call_depth()
+        if depth == 0 and _LAYERS_WITH_LOSSES:
+            self._clear_losses()
+        previous_training = _call_training()
+        training = kwargs.get("training", None) if self._call_has_training_arg else None
+        if training is None:
+            training = previous_training if previous_training is not None else self._call_training_default
+        if self._call_has_training_arg:
+            kwargs["training"] = training
+        if self._call_has_mask_arg and kwargs.get("mask") is None and args:
+            mask = backend.get_keras_mask(args[0])
+            if mask is not None:
+                kwargs["mask"] = mask
+        _CALL_CONTEXT.depth = depth + 1
+        _CALL_CONTEXT.training = training
+        try:
+            if self._dtype_policy.is_mixed and self.autocast:
+                with AutocastScope(self.compute_dtype):
+                    outputs = self.call(*args, **kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
+        finally:
+            _CALL_CONTEXT.depth = depth
+            _CALL_CONTEXT.training = previous_training
+        if self.activity_regularizer is not None:
+            for output in optree.tree_leaves(outputs):
+                self.add_loss(self.activity_regularizer(output) / output.shape[0])
+        if self.supports_masking and args:
+            previous_mask = kwargs.get("mask") if self._call_has_mask_arg else backend.get_keras_mask(args[0])
+            output_mask = self.compute_mask(args[0], previous_mask)
+            if output_mask is not None:
+                for output in optree.tree_leaves(outputs):
+                    backend.set_keras_mask(output, output_mask)
+        return outputs
+
+    def _convert_inputs(self, args):
+        convert = self._convert_one
+        if len(args) == 1:
+            return (convert(args[0]),)
+        return tuple(convert(a) for a in args)
+
+    def _convert_one(self, x):
+        if backend.is_tensor(x):
+            if self.autocast:
+                dtype = backend.standardize_dtype(x.dtype)
+                if dtype in _FLOAT_DTYPES and dtype != self.compute_dtype:
+                    mask = backend.get_keras_mask(x)
+                    x = backend.cast(x, self.compute_dtype)
+                    if mask is not None:
+                        backend.set_keras_mask(x, mask)
+            return x
+        if isinstance(x, (np.ndarray, np.generic)) or (hasattr(x, "__array__") and not isinstance(x, backend.Variable)
+                                                     and not isinstance(x, (list, tuple, dict))):
+            dtype = backend.standardize_dtype(np.asarray(x).dtype) if not isinstance(x, np.ndarray) else backend.standardize_dtype(x.dtype)
+            if self.autocast and dtype in _FLOAT_DTYPES:
+                dtype = self.compute_dtype
+            return backend.convert_to_tensor(x, dtype=dtype)
+        if isinstance(x, (list, tuple)) and x and not isinstance(x[0], (int, float, bool)):
+            return type(x)(self._convert_one(v) for v in x)
+        if isinstance(x, dict):
+            return {k: self._convert_one(v) for k, v in x.items()}
+        return x
+
+    def _maybe_build(self, args, kwargs):
+        if self.built:
+            return
+        if type(self).build is Layer.build:
+            shapes = optree.tree_map(_shape_of, args[0], none_is_leaf=True) if args else None
+            self.build(shapes)
+            self._build_shapes = {"input_shape": shapes}
+            return
+        build_params = [p for p in inspect.signature(self.build).parameters]
+        call_params = _call_signature_info(type(self).call)[3][1:]
+        bound = dict(zip(call_params, args))
+        bound.update(kwargs)
+        if len(build_params) == 1 or not all(p.endswith("_shape") and p[:-6] in bound for p in build_params):
+            first = args[0] if args else next(iter(kwargs.values()))
+            self.build(optree.tree_map(_shape_of, first, none_is_leaf=True))
+        else:
+            self.build(**{p: optree.tree_map(_shape_of, bound[p[:-6]], none_is_leaf=True) for p in build_params})
+
+    def _symbolic_call(self, *args, **kwargs):
+        if args and self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, args[0], self.name)
+        if not self.built:
+            self._maybe_build(args, kwargs)
+        if self._call_has_mask_arg and kwargs.get("mask") is None and args:
+            masks = [getattr(x, "_keras_mask", None) for x in optree.tree_leaves(args[0])]
+            if any(m is not None for m in masks):
+                kwargs["mask"] = masks[0] if len(masks) == 1 else optree.tree_map(
+                    lambda x: getattr(x, "_keras_mask", None), args[0], none_is_leaf=True)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        if self.supports_masking and args:
+            previous = kwargs.get("mask") if self._call_has_mask_arg else getattr(args[0], "_keras_mask", None)
+            if type(self).compute_mask is Layer.compute_mask:
+                output_mask = previous
+            else:
+                output_mask = backend.compute_output_spec(self.compute_mask, args[0], previous)
+            if isinstance(output_mask, KerasTensor):
+                for output in optree.tree_leaves(outputs):
+                    if isinstance(output, KerasTensor):
+                        output._keras_mask = output_mask
+        node_kwargs = {k: v for k, v in kwargs.items() if k != "mask"}
+        Node(self, args, node_kwargs, outputs)
+        return outputs
+
+    def compute_output_spec(self, *args, **kwargs):
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shapes = optree.tree_map(_shape_of, args[0], none_is_leaf=True) if args else None
+            out_shape = self.compute_output_shape(shapes)
+            dtype = self.compute_dtype
+
+            def is_shape(s):
+                return isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s)
+
+            return optree.tree_map(lambda s: KerasTensor(s, dtype=dtype), out_shape, is_leaf=is_shape, none_is_leaf=True)
+        kwargs = dict(kwargs)
+        if self._call_has_training_arg and kwargs.get("training") is None:
+            kwargs["training"] = False
+        return backend.compute_output_spec(self.call, *args, **kwargs)
+
+    def compute_output_shape(self, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not implement `compute_output_shape`.")
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs (by default: the input mask passes through when masking is supported)."""
+        return previous_mask if self.supports_masking else None
+
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs):
+        """Calls the layer with the given variable values, without changing any variable.
+
+        Returns ``(outputs, non_trainable_values)`` (and the losses with ``return_losses=True``).
+
+        Example:
+        >>> outputs, non_trainable = layer.stateless_call(tv, ntv, x)
+        """
+        trainable = self.trainable_variables
+        non_trainable = self.non_trainable_variables
+        if len(trainable_variables) != len(trainable) or len(non_trainable_variables) != len(non_trainable):
+            raise ValueError(
+                f"stateless_call on '{self.name}' expects {len(trainable)} trainable and {len(non_trainable)} "
+                f"non-trainable values. Received: {len(trainable_variables)} and {len(non_trainable_variables)}"
+            )
+        mapping = list(zip(trainable, trainable_variables)) + list(zip(non_trainable, non_trainable_variables))
+        with backend.StatelessScope(state_mapping=mapping, collect_losses=return_losses) as scope:
+            outputs = self(*args, **kwargs)
+            losses = list(scope.losses) + (self._regularization_losses() if return_losses else [])
+        new_non_trainable = [
+            scope.get_current_value(v) if scope.get_current_value(v) is not None else value
+            for v, value in zip(non_trainable, non_trainable_variables)
+        ]
+        if return_losses:
+            return outputs, new_non_trainable, losses
+        return outputs, new_non_trainable
+
+    def _regularization_losses(self):
+        out = []
+        for layer in self._flatten_layers():
+            for variable in layer._own_state():
+                if variable.regularizer is not None and variable.trainable:
+                    out.append(variable.regularizer(variable.value))
+        return out
+
+    # --------------------------------------------------------- graph access
+    def _node_tensors(self, attr, index=0):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called and thus has no defined {attr}.")
+        node = self._inbound_nodes[index]
+        if attr == "input":
+            return node.call_args[0] if len(node.call_args) == 1 else list(node.call_args)
+        return node.outputs
+
+    @property
+    def input(self):
+        return self._node_tensors("input")
+
+    @property
+    def output(self):
+        return self._node_tensors("output")
+
+    # --------------------------------------------------------- serialization
+    def get_config(self):
+        """The constructor arguments as a JSON-able dict (``cls.from_config`` rebuilds the layer)."""
+        from cornu.saving.serialization import serialize_keras_object
+
+        config = {"name": self.name, "trainable": self.trainable, "dtype": serialize_keras_object(self._dtype_policy)}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
+        if type(self).get_config is Layer.get_config and self._init_args:
+            extra = {k: v for k, v in self._init_args.items() if k not in config and k not in _LEGACY_KWARGS}
+            if not all(_auto_config_value(v) for v in extra.values()):
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} has arguments that are not plain Python values "
+                    f"({sorted(k for k, v in extra.items() if not _auto_config_value(v))}), so it cannot "
+                    "produce its config automatically. Override `get_config()`:\n\n"
+                    "    def get_config(self):\n"
+                    "        config = super().get_config()\n"
+                    "        config.update({'units': self.units, ...})\n"
+                    "        return config"
+                )
+            config.update(extra)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = dtype_policies.get(config["dtype"])
+        try:
+            return cls(**config)
+        except Exception as e:
+            raise TypeError(
+                f"Error when deserializing class '{cls.__name__}' using config={config}.\n\nException "
+                f"encountered: {e}"
+            ) from e
+
+    def get_build_config(self):
+        if self._build_shapes is None:
+            return None
+        shapes = {k: _listify(v) for k, v in self._build_shapes.items()}
+        if len(shapes) == 1 and "input_shape" in shapes:
+            return {"input_shape": shapes["input_shape"]}
+        if len(shapes) == 1:
+            return {"input_shape": next(iter(shapes.values()))}
+        return {"shapes_dict": shapes}
+
+    def build_from_config(self, config):
+        if not config or self.built:
+            return
+        if "input_shape" in config:
+            self.build(_tuplify(config["input_shape"]))
+        elif "shapes_dict" in config:
+            self.build(**{k: _tuplify(v) for k, v in config["shapes_dict"].items()})
+
+    def save_own_variables(self, store):
+        """Writes this layer's own variables into ``store`` as "0", "1", ..."""
+        own = self._own_state()
+        for i, v in enumerate([v for v in own if v.trainable] + [v for v in own if not v.trainable]):
+            store[str(i)] = v.numpy()
+
+    def load_own_variables(self, store):
+        own = self._own_state()
+        ordered = [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+        if len(store) != len(ordered):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(ordered)} variables, but received {len(store)} variables "
+                "during loading. Make sure the layer is built the same way as the saved one "
+                f"(expected: {[v.path for v in ordered]})."
+            )
+        for i, v in enumerate(ordered):
+            v.assign(store[str(i)])
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _flatten_containers(values):
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            yield from _flatten_containers(v)
+        elif isinstance(v, dict):
+            yield from _flatten_containers(list(v.values()))
+        else:
+            yield v
+
+
+def _listify(shape):
+    if isinstance(shape, tuple):
+        return [_listify(s) for s in shape] if any(isinstance(s, (tuple, list)) for s in shape) else list(shape)
+    if isinstance(shape, list):
+        return [_listify(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _listify(v) for k, v in shape.items()}
+    return shape
+
+
+def _tuplify(shape):
+    if isinstance(shape, list):
+        if all(d is None or isinstance(d, int) for d in shape):
+            return tuple(shape)
+        return [_tuplify(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _tuplify(v) for k, v in shape.items()}
+    return shape

@@ -1,0 +1,145 @@
+"""``cornu.metrics``: the Keras 3 metrics (stateful classes) and metric functions.
+
+Example:
+>>> m = cornu.metrics.get("mse")
+>>> m.update_state([[0.0, 1.0]], [[1.0, 1.0]]); float(m.result())
+0.5
+"""
+
+from cornu.losses.hinge import categorical_hinge, hinge, squared_hinge
+from cornu.losses.lookup import deserialize_from_table, get_from_table
+from cornu.losses.loss import to_snake_case
+from cornu.losses.probabilistic import (
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    kl_divergence,
+    poisson,
+    sparse_categorical_crossentropy,
+)
+from cornu.losses.regression import (
+    huber,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+from cornu.metrics.accuracy_metrics import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from cornu.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
+from cornu.metrics.metric import Metric
+from cornu.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+)
+from cornu.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
+from cornu.metrics.regression_metrics import (
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    R2Score,
+    RootMeanSquaredError,
+)
+from cornu.saving.registry import keras_export
+
+ALL_OBJECTS = {
+    Metric,
+    Mean,
+    Sum,
+    MeanMetricWrapper,
+    MeanSquaredError,
+    RootMeanSquaredError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    CosineSimilarity,
+    LogCoshError,
+    R2Score,
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    KLDivergence,
+    Poisson,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+}
+
+ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
+ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
+ALL_OBJECTS_DICT.update(
+    {
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
+        "mse": MeanSquaredError,
+        "MSE": MeanSquaredError,
+        "mae": MeanAbsoluteError,
+        "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
+    }
+)
+
+
+@keras_export("keras.metrics.serialize")
+def serialize(metric):
+    """A metric as a Keras-format config dict.
+
+    Example:
+    >>> cornu.metrics.serialize(cornu.metrics.Mean())["class_name"]
+    'Mean'
+    """
+    from cornu.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(metric)
+
+
+@keras_export("keras.metrics.deserialize")
+def deserialize(config, custom_objects=None):
+    """Rebuilds a metric from a name or a config made by :func:`serialize`.
+
+    Example:
+    >>> cornu.metrics.deserialize("mse")
+    <MeanSquaredError name=mean_squared_error>
+    """
+    return deserialize_from_table(config, ALL_OBJECTS_DICT, custom_objects=custom_objects, kind="metric")
+
+
+@keras_export("keras.metrics.get")
+def get(identifier):
+    """Resolves a metric identifier: a name (``"mse"``, ``"accuracy"``, ``"AUC"``...), a config, a callable or None.
+
+    Names give a new metric instance with default arguments.
+
+    Example:
+    >>> cornu.metrics.get("categorical_accuracy")
+    <CategoricalAccuracy name=categorical_accuracy>
+    """
+    return get_from_table(identifier, ALL_OBJECTS_DICT, kind="metric")

@@ -1,0 +1,274 @@
+"""``Functional``: a model defined by a graph of layer calls from inputs to outputs."""
+
+import numpy as np
+import optree
+
+from cornu import backend
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.layers.core.input_layer import InputLayer
+from cornu.layers.layer import Layer
+from cornu.models.graph import map_graph
+from cornu.models.model import Model
+from cornu.saving.registry import keras_export
+
+
+def _is_tensor_leaf(x):
+    return isinstance(x, KerasTensor)
+
+
+@keras_export("keras.src.models.functional.Functional")
+class Functional(Model):
+    """A model built by calling layers on ``cornu.Input`` tensors.
+
+    Usually created as ``cornu.Model(inputs, outputs)``.
+
+    Example:
+    >>> inputs = cornu.Input(shape=(4,))
+    >>> outputs = cornu.layers.Dense(2)(inputs)
+    >>> model = cornu.Model(inputs, outputs)
+    """
+
+    _untracked_attrs = ("_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "_nodes")
+
+    def __new__(cls, *args, **kwargs):
+        return Layer.__new__(cls)
+
+    def __init__(self, inputs, outputs, name=None, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments for a Functional model: {sorted(kwargs)}")
+        if isinstance(inputs, dict):
+            for key, tensor in inputs.items():
+                if not isinstance(tensor, KerasTensor):
+                    raise ValueError(f"All model inputs must be KerasTensors. Received: inputs[{key!r}]={tensor!r}")
+        flat_inputs = optree.tree_leaves(inputs, none_is_leaf=True)
+        for tensor in flat_inputs:
+            if not isinstance(tensor, KerasTensor):
+                raise ValueError(
+                    f"All model inputs must be KerasTensors created by `cornu.Input`. Received: {tensor!r}"
+                )
+        flat_outputs = optree.tree_leaves(outputs, none_is_leaf=True)
+        Model.__init__(self, name=name, trainable=trainable)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._inputs = flat_inputs
+        self._outputs = flat_outputs
+        self._nodes, operations = map_graph(flat_inputs, flat_outputs)
+        self._operations = operations
+        self.built = True
+        self._build_shapes = {"input_shape": optree.tree_map(lambda t: t.shape, inputs, is_leaf=_is_tensor_leaf)}
+
+    @property
+    def layers(self):
+        """The model's layers in graph order (InputLayers included, as in Keras)."""
+        return [op for op in self._operations if isinstance(op, Layer)]
+
+    @property
+    def _layers(self):
+        return self.layers
+
+    @property
+    def inputs(self):
+        return self._inputs_struct if isinstance(self._inputs_struct, (list, dict)) else self._inputs
+
+    @property
+    def outputs(self):
+        return self._outputs_struct if isinstance(self._outputs_struct, (list, dict)) else self._outputs
+
+    @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
+    @property
+    def input_names(self):
+        return [t._keras_history.operation.name for t in self._inputs]
+
+    @property
+    def output_names(self):
+        return [t._keras_history.operation.name for t in self._outputs]
+
+    def _flatten_inputs(self, inputs):
+        if isinstance(self._inputs_struct, dict):
+            if not isinstance(inputs, dict):
+                if len(self._inputs) == 1:
+                    return [inputs]
+                raise ValueError(
+                    f"Model '{self.name}' expects a dict of inputs with keys {sorted(self._inputs_struct)}. "
+                    f"Received: inputs of type {type(inputs).__name__}"
+                )
+            missing = [k for k in self._inputs_struct if k not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' is missing inputs {missing}; it expects keys "
+                    f"{sorted(self._inputs_struct)}. Received: keys {sorted(inputs)}"
+                )
+            return [inputs[k] for k in self._inputs_struct]
+        if isinstance(inputs, dict):
+            names = [t._keras_history.operation.name for t in self._inputs]
+            if all(n in inputs for n in names):
+                return [inputs[n] for n in names]
+            raise ValueError(
+                f"Model '{self.name}' got a dict of inputs, but its inputs are named {names}. "
+                f"Received: keys {sorted(inputs)}"
+            )
+        flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(flat) != len(self._inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self._inputs)} input(s), but it received {len(flat)} input "
+                f"tensors. Received: inputs={_describe(inputs)}"
+            )
+        return flat
+
+    def _standardize_input(self, value, spec):
+        if value is None:
+            return value
+        if not backend.is_tensor(value):
+            value = backend.convert_to_tensor(np.asarray(value) if not isinstance(value, backend.Variable) else value)
+        shape = tuple(value.shape)
+        if len(shape) == len(spec.shape) - 1 and spec.shape[-1] == 1:
+            value = backend.numpy.expand_dims(value, -1)
+            shape = tuple(value.shape)
+        elif len(shape) == len(spec.shape) + 1 and shape[-1] == 1:
+            value = backend.numpy.squeeze(value, -1)
+            shape = tuple(value.shape)
+        if len(shape) != len(spec.shape) or any(
+            e is not None and a != e for a, e in zip(shape, spec.shape)
+        ):
+            raise ValueError(
+                f'Input "{spec.name}" of model "{self.name}" is incompatible with the model: expected '
+                f"shape={spec.shape}, found shape={shape}"
+            )
+        if backend.standardize_dtype(value.dtype) != spec.dtype:
+            value = backend.cast(value, spec.dtype)
+        return value
+
+    def call(self, inputs, training=None, mask=None):
+        flat = self._flatten_inputs(inputs)
+        values = {}
+        for tensor, value in zip(self._inputs, flat):
+            value = self._standardize_input(value, tensor)
+            values[id(tensor)] = value
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [mask] * len(flat) if mask is not None else None
+        if masks is not None:
+            for value, m in zip(flat, masks):
+                if m is not None:
+                    backend.set_keras_mask(values[id(self._inputs[flat.index(value)])], m)
+
+        def lookup(x):
+            return values[id(x)] if isinstance(x, KerasTensor) else x
+
+        for node in self._nodes:
+            if node.is_input:
+                continue
+            args = optree.tree_map(lookup, node.call_args, none_is_leaf=True)
+            kwargs = optree.tree_map(lookup, node.call_kwargs, none_is_leaf=True)
+            operation = node.operation
+            if isinstance(operation, Layer) and operation._call_has_training_arg and kwargs.get("training") is None:
+                kwargs["training"] = training
+            outputs = operation(*args, **kwargs)
+            for tensor, value in zip(node.output_tensors, optree.tree_leaves(outputs, none_is_leaf=True)):
+                values[id(tensor)] = value
+        return optree.tree_map(lookup, self._outputs_struct, none_is_leaf=True, is_leaf=_is_tensor_leaf)
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        return backend.compute_output_spec(self.call, inputs, training=training)
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    def get_layer(self, name=None, index=None):
+        return Model.get_layer(self, name=name, index=index)
+
+    # ------------------------------------------------------------ config
+    def get_config(self):
+        from cornu.saving.serialization import serialize_keras_object
+
+        node_ids = {}
+        layer_configs = []
+        kept_nodes = self._nodes_set()
+        for operation in self._operations:
+            kept = [n for n in operation._inbound_nodes if n in kept_nodes]
+            for i, node in enumerate(kept):
+                node_ids[id(node)] = i
+        for layer in self._operations:
+            entry = serialize_keras_object(layer) if isinstance(layer, Layer) else layer.serialize()
+            entry["name"] = layer.name
+            inbound = []
+            for node in layer._inbound_nodes:
+                if node not in kept_nodes or node.is_input:
+                    continue
+                inbound.append(self._serialize_node(node, node_ids))
+            entry["inbound_nodes"] = inbound
+            layer_configs.append(entry)
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": layer_configs,
+            "input_layers": self._tensor_refs(self._inputs_struct, node_ids),
+            "output_layers": self._tensor_refs(self._outputs_struct, node_ids),
+        }
+
+    def _nodes_set(self):
+        return set(self._nodes)
+
+    def _serialize_node(self, node, node_ids):
+        def ref(x):
+            if isinstance(x, KerasTensor):
+                history = x._keras_history
+                parent = history.operation._inbound_nodes[history.node_index]
+                return {
+                    "class_name": "__keras_tensor__",
+                    "config": {
+                        "shape": list(x.shape),
+                        "dtype": x.dtype,
+                        "keras_history": [history.operation.name, node_ids.get(id(parent), 0), history.tensor_index],
+                    },
+                }
+            from cornu.saving.serialization import serialize_keras_object
+
+            return serialize_keras_object(x)
+
+        args = [_tree_serialize(a, ref) for a in node.call_args]
+        kwargs = {k: _tree_serialize(v, ref) for k, v in node.call_kwargs.items()}
+        return {"args": args, "kwargs": kwargs}
+
+    def _tensor_refs(self, struct, node_ids):
+        def one(t):
+            history = t._keras_history
+            parent = history.operation._inbound_nodes[history.node_index]
+            return [history.operation.name, node_ids.get(id(parent), 0), history.tensor_index]
+
+        if isinstance(struct, dict):
+            return {k: one(v) for k, v in struct.items()}
+        if isinstance(struct, (list, tuple)):
+            return [one(t) for t in struct]
+        return one(struct)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from cornu.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects=custom_objects)
+
+
+def _tree_serialize(value, ref):
+    if isinstance(value, KerasTensor):
+        return ref(value)
+    if isinstance(value, (list, tuple)):
+        return [_tree_serialize(v, ref) for v in value]
+    if isinstance(value, dict):
+        return {k: _tree_serialize(v, ref) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return ref(value)
+
+
+def _describe(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return [getattr(x, "shape", x) for x in inputs]
+    return getattr(inputs, "shape", inputs)
+

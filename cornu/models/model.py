@@ -1,0 +1,132 @@
+"""``Model``: a Layer with training (compile/fit/evaluate/predict) and saving.
+
+``Model(inputs, outputs)`` returns a Functional model; subclassing ``Model``
+gives a model whose layers are found through its attributes.
+"""
+
+from cornu.layers.layer import Layer
+from cornu.saving.registry import keras_export
+from cornu.trainers.trainer import Trainer
+
+
+@keras_export("keras.Model", "keras.models.Model")
+class Model(Trainer, Layer):
+    """Groups layers into an object with training and inference features.
+
+    Example:
+    >>> inputs = cornu.Input(shape=(3,))
+    >>> outputs = cornu.layers.Dense(1)(inputs)
+    >>> model = cornu.Model(inputs=inputs, outputs=outputs)
+    >>> model.compile(optimizer="adam", loss="mse")
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or (args and "outputs" in kwargs)):
+            from cornu.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            if type(self) is Model:
+                raise TypeError("Model(inputs, outputs) must be built through cornu.Model.")
+            raise NotImplementedError(
+                f"{type(self).__name__} subclasses Model and was given inputs/outputs: functional "
+                "subclassing is not supported yet. Build the graph with `cornu.Model(inputs, outputs)` "
+                "and wrap it, or define `call()`."
+            )
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self):
+        """The model's direct sub-layers."""
+        return [layer for layer in self._layers]
+
+    def get_layer(self, name=None, index=None):
+        """Returns a layer by ``name`` or by ``index`` in ``model.layers``."""
+        if index is not None and name is not None:
+            raise ValueError(f"Provide only a layer name or a layer index. Received: index={index}, name={name}.")
+        if index is not None:
+            layers = self.layers
+            if len(layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has {len(layers)} layers."
+                )
+            return layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
+            )
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Prints a table of the model's layers, output shapes and parameter counts."""
+        from cornu.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (config, weights, optimizer state) to a ``.keras`` file."""
+        from cornu.saving.saving_api import save_model
+
+        return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Saves the weights to a ``.weights.h5`` file."""
+        from cornu.saving.saving_api import save_weights
+
+        return save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights from a ``.weights.h5`` or ``.keras`` file."""
+        from cornu.saving.saving_api import load_weights
+
+        return load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's config as a JSON string (``model_from_json`` rebuilds it)."""
+        import json
+
+        from cornu.saving.serialization import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if cls is Model and all(k in config for k in ("layers", "input_layers", "output_layers")):
+            from cornu.models.functional import Functional
+            from cornu.models.functional_config import functional_from_config
+
+            return functional_from_config(Functional, config, custom_objects=custom_objects)
+        return super().from_config(config)
+
+    def build_from_config(self, config):
+        if not config or self.built:
+            return
+        if type(self).build is not Model.build and type(self).build is not Layer.build:
+            return super().build_from_config(config)
+        import optree
+
+        from cornu.backend.common.keras_tensor import KerasTensor
+        from cornu.layers.layer import _tuplify
+
+        shape = _tuplify(config.get("input_shape"))
+        is_shape = lambda s: isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s)  # noqa: E731
+        inputs = optree.tree_map(lambda s: KerasTensor(s), shape, is_leaf=is_shape, none_is_leaf=True)
+        try:
+            self(inputs)
+        except Exception as e:
+            import warnings
+
+            warnings.warn(f"Model '{self.name}' could not be built from its build config: {e}")
+        self.built = True

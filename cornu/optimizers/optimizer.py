@@ -1,0 +1,5 @@
+"""Placeholder while the optimizer base class is being written."""
+
+
+class Optimizer:
+    pass

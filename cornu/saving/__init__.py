@@ -1,0 +1,38 @@
+"""``cornu.saving``: the ``.keras`` format, weight files, and (de)serialization."""
+
+from cornu.saving.custom_object_scope import CustomObjectScope, custom_object_scope
+from cornu.saving.registry import (
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a ``.keras`` model. See :func:`cornu.models.load_model`."""
+    from cornu.saving.saving_api import load_model as _load
+
+    return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Saves a model to a ``.keras`` file. See :meth:`cornu.Model.save`."""
+    from cornu.saving.saving_api import save_model as _save
+
+    return _save(model, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+
+def save_weights(model, filepath, overwrite=True, max_shard_size=None):
+    """Saves a model's weights to ``.weights.h5``."""
+    from cornu.saving.saving_api import save_weights as _save
+
+    return _save(model, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """Loads weights into ``model`` from ``.weights.h5`` or ``.keras``."""
+    from cornu.saving.saving_api import load_weights as _load
+
+    return _load(model, filepath, skip_mismatch=skip_mismatch, **kwargs)

@@ -1,0 +1,297 @@
+"""The HDF5 weights file, laid out exactly as Keras 3 lays it out.
+
+Each saveable object owns a group at its attribute path (``layers/dense``,
+``optimizer``, ...) with a ``vars`` sub-group whose datasets are named
+``"0"``, ``"1"``, ... and whose attribute ``name`` is the object's name. The
+root model's own variables live in the top-level ``vars`` group. bfloat16
+arrays are stored as 2-byte opaque values with the attribute
+``dtype="bfloat16"``.
+
+Reading fails closed: when a file is opened, every object in it is checked
+and the file is refused if it holds soft or external links, datasets stored
+in external files, virtual datasets (which read other files), filters that
+would need an HDF5 plugin (a shared library loaded at read time), or
+datasets whose declared size is far larger than what the file stores.
+"""
+
+import collections.abc
+import math
+
+import h5py
+import numpy as np
+
+from cornu import backend
+
+# Filters HDF5 (and h5py, for lzf) implement themselves: no plugin is ever loaded for them.
+_BUILTIN_FILTERS = {
+    h5py.h5z.FILTER_DEFLATE: "gzip",
+    h5py.h5z.FILTER_SHUFFLE: "shuffle",
+    h5py.h5z.FILTER_FLETCHER32: "fletcher32",
+    h5py.h5z.FILTER_SZIP: "szip",
+    h5py.h5z.FILTER_NBIT: "nbit",
+    h5py.h5z.FILTER_SCALEOFFSET: "scaleoffset",
+    32000: "lzf",
+}
+# A dataset that declares more than this many bytes must store at least 1/_MAX_EXPANSION of them.
+_BOMB_FLOOR_BYTES = 1 << 30
+_MAX_EXPANSION = 1000
+
+
+def _bfloat16():
+    import ml_dtypes
+
+    return ml_dtypes.bfloat16
+
+
+def _to_numpy(value):
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, backend.Variable):
+        return np.asarray(value.numpy())
+    if backend.is_tensor(value):
+        return np.asarray(backend.convert_to_numpy(value))
+    return np.asarray(value)
+
+
+class UnsafeWeightsFileError(ValueError):
+    """Raised when a weights file holds content cornu refuses to read (links, plugins, bombs)."""
+
+
+# ----------------------------------------------------------------- writing
+class VarsWriter(collections.abc.MutableMapping):
+    """The ``vars`` group of one object, open for writing: ``store["0"] = array``.
+
+    The group is created on first use, or at once when the object has a name
+    (Keras writes an empty named group for layers without variables).
+
+    Example:
+    >>> store = writer.make("layers/dense", name="dense")
+    >>> store["0"] = np.ones((4, 3), "float32")
+    """
+
+    def __init__(self, h5_file, path, name=None):
+        self._file = h5_file
+        self._path = path
+        self._group = None
+        if name is not None:
+            self._ensure_group().attrs["name"] = name
+
+    def _ensure_group(self):
+        if self._group is None:
+            full = f"{self._path}/vars" if self._path else "vars"
+            self._group = self._file.require_group(full)
+        return self._group
+
+    def __setitem__(self, key, value):
+        key = str(key)
+        array = _to_numpy(value)
+        group = self._ensure_group()
+        if key in group:
+            del group[key]
+        if backend.standardize_dtype(array.dtype) == "bfloat16":
+            dataset = group.create_dataset(key, data=array)
+            dataset.attrs["dtype"] = "bfloat16"
+        else:
+            group[key] = array
+
+    def __getitem__(self, key):
+        if self._group is None or str(key) not in self._group:
+            raise KeyError(key)
+        return _read_dataset(self._group[str(key)])
+
+    def __delitem__(self, key):
+        if self._group is None or str(key) not in self._group:
+            raise KeyError(key)
+        del self._group[str(key)]
+
+    def __iter__(self):
+        return iter(self._group.keys()) if self._group is not None else iter(())
+
+    def __len__(self):
+        return len(self._group) if self._group is not None else 0
+
+
+class H5WeightsWriter:
+    """Writes a Keras-layout weights file to a path or a binary file object.
+
+    Example:
+    >>> writer = H5WeightsWriter(f)
+    >>> writer.make("", name="model")["0"] = np.zeros(2)
+    >>> writer.close()
+    """
+
+    def __init__(self, path_or_file):
+        self._file = h5py.File(path_or_file, "w")
+
+    def make(self, path, name=None):
+        """The ``vars`` store of the object at ``path`` ("" for the root)."""
+        return VarsWriter(self._file, path, name=name)
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ----------------------------------------------------------------- reading
+def _read_dataset(dataset):
+    if dataset.attrs.get("dtype") in ("bfloat16", b"bfloat16"):
+        raw = np.asarray(dataset[()])
+        if raw.dtype.itemsize != 2:
+            raise UnsafeWeightsFileError(
+                f"Dataset '{dataset.name}' is marked bfloat16 but holds {raw.dtype.itemsize}-byte values."
+            )
+        return raw.view(_bfloat16())
+    return np.asarray(dataset[()])
+
+
+class VarsReader(collections.abc.Mapping):
+    """The ``vars`` group of one object, read-only: ``store["0"]`` is a NumPy array.
+
+    A missing group reads as an empty store (the object's own check then
+    reports the mismatch).
+
+    Example:
+    >>> kernel = reader.get("layers/dense")["0"]
+    """
+
+    def __init__(self, group, path):
+        self._group = group
+        self.path = path
+
+    def __getitem__(self, key):
+        key = str(key)
+        if self._group is None or key not in self._group:
+            raise KeyError(
+                f"The weights file has no variable '{key}' for the object at "
+                f"'{self.path or '/'}'. It has: {sorted(self.keys())}"
+            )
+        return _read_dataset(self._group[key])
+
+    def __iter__(self):
+        return iter(self._group.keys()) if self._group is not None else iter(())
+
+    def __len__(self):
+        return len(self._group) if self._group is not None else 0
+
+    def __repr__(self):
+        return f"<VarsReader path='{self.path}' keys={list(self)}>"
+
+
+def _refuse(source, what, fix="Only load weights files you trust, saved by Keras or cornu."):
+    raise UnsafeWeightsFileError(f"Refusing to read the weights file {source}: {what}. {fix}")
+
+
+def _check_dataset(dataset, source):
+    name = dataset.name
+    if dataset.external:
+        _refuse(source, f"dataset '{name}' keeps its data in external files {dataset.external}")
+    if dataset.is_virtual:
+        _refuse(source, f"dataset '{name}' is a virtual dataset (it reads other files)")
+    plist = dataset.id.get_create_plist()
+    for i in range(plist.get_nfilters()):
+        code = plist.get_filter(i)[0]
+        if code not in _BUILTIN_FILTERS:
+            _refuse(
+                source,
+                f"dataset '{name}' is compressed with HDF5 filter {code}, which needs a plugin "
+                "(a shared library loaded while reading)",
+                "Re-save the weights without that compression.",
+            )
+    dtype = dataset.dtype
+    if h5py.check_dtype(ref=dtype) is not None or (
+        h5py.check_vlen_dtype(dtype) is not None and h5py.check_string_dtype(dtype) is None
+    ):
+        _refuse(source, f"dataset '{name}' holds references or variable-length sequences, not arrays")
+    shape = dataset.shape or ()
+    declared = math.prod(shape) * dtype.itemsize
+    stored = dataset.id.get_storage_size()
+    if declared > _BOMB_FLOOR_BYTES and declared > _MAX_EXPANSION * stored:
+        _refuse(
+            source,
+            f"dataset '{name}' declares {declared} bytes but stores only {stored} "
+            "(a decompression/shape bomb)",
+        )
+
+
+def check_h5_file(h5_file, source):
+    """Checks every link and object of an open HDF5 file; raises ``UnsafeWeightsFileError``.
+
+    Example:
+    >>> check_h5_file(h5py.File("w.weights.h5", "r"), "w.weights.h5")
+    """
+    seen = set()
+    stack = [h5_file]
+    while stack:
+        group = stack.pop()
+        for key in group.keys():
+            link = group.get(key, getlink=True)
+            if not isinstance(link, h5py.HardLink):
+                _refuse(source, f"'{group.name.rstrip('/')}/{key}' is a {type(link).__name__}")
+            child = group.get(key)
+            if child.id in seen:
+                _refuse(source, f"'{child.name}' is reachable by several paths (hard-link loop or alias)")
+            seen.add(child.id)
+            if isinstance(child, h5py.Group):
+                stack.append(child)
+            elif isinstance(child, h5py.Dataset):
+                _check_dataset(child, source)
+
+
+class H5WeightsReader:
+    """Reads a Keras-layout weights file after checking it is safe (see the module docstring).
+
+    Example:
+    >>> with H5WeightsReader("model.weights.h5") as reader:
+    ...     kernel = reader.get("layers/dense")["0"]
+    """
+
+    def __init__(self, path_or_file, source=None):
+        self.source = repr(str(source if source is not None else path_or_file))
+        try:
+            self._file = h5py.File(path_or_file, "r")
+        except OSError as e:
+            raise ValueError(
+                f"Cannot read the weights file {self.source}: it is not a valid HDF5 file ({e}). "
+                "It may be truncated or corrupted; save it again."
+            ) from e
+        try:
+            check_h5_file(self._file, self.source)
+        except BaseException:
+            self._file.close()
+            raise
+        self._legacy_root = "_layer_checkpoint_dependencies" in self._file
+
+    def _group(self, path):
+        if not path:
+            return self._file
+        if path in self._file and isinstance(self._file[path], h5py.Group):
+            return self._file[path]
+        if self._legacy_root:  # Keras 2.13 files name the layer list differently
+            legacy = path.replace("layers", "_layer_checkpoint_dependencies")
+            if legacy in self._file and isinstance(self._file[legacy], h5py.Group):
+                return self._file[legacy]
+        return None
+
+    def get(self, path):
+        """The ``vars`` store of the object at ``path`` (empty when the file has none)."""
+        group = self._group(path)
+        if group is not None and isinstance(group.get("vars"), h5py.Group):
+            return VarsReader(group["vars"], path)
+        return VarsReader(None, path)
+
+    def has_path(self, path):
+        return self._group(path) is not None
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,459 @@
+"""``compile``, ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods,
+written once for every backend.
+
+A backend contributes only ``cornu/backend/<name>/step.py``: a runner that
+turns one batch into updated state and logs (a pure jitted step on JAX, an
+eager autograd step on torch, inference only on NumPy).
+"""
+
+import numpy as np
+import optree
+
+from cornu import backend
+from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
+from cornu.trainers.data import unpack_x_y_sample_weight
+from cornu.trainers.data.array_adapter import train_validation_split
+from cornu.trainers.epoch_iterator import EpochIterator
+
+_VERBOSE_VALUES = ("auto", 0, 1, 2)
+
+
+def _check_verbose(verbose):
+    if verbose not in _VERBOSE_VALUES or isinstance(verbose, bool):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+    return 1 if verbose == "auto" else verbose
+
+
+def _to_python_logs(logs):
+    out = {}
+    for key, value in (logs or {}).items():
+        if isinstance(value, dict):
+            out.update(_to_python_logs(value))
+            continue
+        try:
+            out[key] = float(backend.convert_to_numpy(value)) if not isinstance(value, (int, float)) else value
+        except (TypeError, ValueError):
+            out[key] = value
+    return out
+
+
+class Trainer:
+    """The training half of ``Model``; see ``compile`` and ``fit``."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self.steps_per_execution = 1
+        self.jit_compile = False
+        self.run_eagerly = False
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self._compile_config = None
+        self._runners = {}
+
+    # ----------------------------------------------------------- compile
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+        """Configures the model for training.
+
+        Example:
+        >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        """
+        from cornu import metrics as metrics_module
+        from cornu import optimizers
+
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ValueError(
+                f"`steps_per_execution` must be a positive integer. Received: steps_per_execution={steps_per_execution!r}"
+            )
+        self.optimizer = optimizers.get(optimizer)
+        output_names = self._output_names_for_compile()
+        self.loss = loss
+        self._compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names)
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.run_eagerly = bool(run_eagerly)
+        self.steps_per_execution = steps_per_execution
+        self.jit_compile = backend.step().resolve_jit_compile(self, jit_compile, run_eagerly)
+        self._compile_config = {
+            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+            "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+            "steps_per_execution": steps_per_execution, "jit_compile": jit_compile,
+        }
+        self._runners = {}
+        self.compiled = True
+
+    def _output_names_for_compile(self):
+        names = getattr(self, "output_names", None)
+        try:
+            return list(names) if names else ["output"]
+        except TypeError:
+            return ["output"]
+
+    def _assert_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call `compile()` before using the model for `{what}`: e.g. "
+                "model.compile(optimizer='adam', loss='mse')."
+            )
+
+    @property
+    def metrics(self):
+        out = []
+        if self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        if self._compile_metrics is not None:
+            out.extend(self._compile_metrics.metrics)
+        from cornu.layers.layer import Layer
+
+        out.extend(m for m in Layer.metrics.fget(self) if m not in out)
+        return out
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self):
+        """The current value of every metric, as a flat dict."""
+        logs = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if isinstance(result, dict):
+                logs.update(result)
+            else:
+                logs[metric.name] = result
+        return logs
+
+    # ---------------------------------------------------- loss and metrics
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Total loss: the compiled loss plus the model's own losses (regularization, ``add_loss``)."""
+        terms = []
+        if self._compile_loss is not None:
+            value = self._compile_loss(y, y_pred, sample_weight)
+            if value is not None:
+                terms.append(value)
+        for loss in self.losses:
+            terms.append(backend.cast(loss, backend.floatx()))
+        scope = backend.get_stateless_scope()
+        if scope is not None and scope.collect_losses:
+            terms.extend(backend.cast(loss, backend.floatx()) for loss in scope.losses)
+        if not terms:
+            raise ValueError(
+                "No loss to compute. Provide a `loss` argument in `compile()` or add losses with `add_loss`."
+            )
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics and returns the current results."""
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    # ----------------------------------------------------- default steps
+    def train_step(self, *args):
+        """One training step. Backend signature: ``(state, data)`` on JAX, ``(data)`` elsewhere."""
+        return backend.step().train_step(self, *args)
+
+    def test_step(self, *args):
+        """One evaluation step (same per-backend signature as ``train_step``)."""
+        return backend.step().test_step(self, *args)
+
+    def predict_step(self, *args):
+        """One prediction step (same per-backend signature as ``train_step``)."""
+        return backend.step().predict_step(self, *args)
+
+    def _runner(self, kind):
+        runner = self._runners.get(kind)
+        if runner is None:
+            runner = backend.step().make_runner(self, kind)
+            self._runners[kind] = runner
+        return runner
+
+    # ------------------------------------------------------------- build
+    def _symbolic_build(self, batch):
+        """Creates every variable (model, metrics, optimizer) from one batch, before any step runs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(batch)
+
+        def spec(a):
+            a = np.asarray(a) if not backend.is_tensor(a) else a
+            return KerasTensor((None,) + tuple(a.shape[1:]), dtype=backend.standardize_dtype(a.dtype))
+
+        x_spec = optree.tree_map(spec, x)
+        if not self.built or not self._all_layers_built():
+            backend.compute_output_spec(lambda inputs: self(inputs), x_spec)
+        if self.compiled:
+            y_pred_spec = backend.compute_output_spec(lambda inputs: self(inputs, training=False) if self._call_has_training_arg else self(inputs), x_spec)
+            if self._compile_metrics is not None and not self._compile_metrics.built and y is not None:
+                y_spec = optree.tree_map(spec, y)
+                self._compile_metrics.build(y_spec, y_pred_spec, self._compile_loss)
+                # Run the metric update once symbolically so metrics create their variables.
+                backend.compute_output_spec(
+                    lambda yt, yp: self._compile_metrics.update_state(yt, yp), y_spec, y_pred_spec
+                )
+                self._compile_metrics.reset_state()
+            if self.optimizer is not None and not self.optimizer.built:
+                self.optimizer.build(self.trainable_variables)
+
+    def _all_layers_built(self):
+        return all(layer.built for layer in self._flatten_layers())
+
+    # --------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+        """Trains the model for ``epochs`` passes over the data; returns a ``History``.
+
+        Example:
+        >>> history = model.fit(x_train, y_train, batch_size=32, epochs=5, validation_split=0.1)
+        """
+        from cornu.callbacks import CallbackList
+
+        self._assert_compiled("fit")
+        backend.step().check_trainable()
+        verbose = _check_verbose(verbose)
+        if not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"`epochs` must be a non-negative integer. Received: epochs={epochs!r}")
+        if not isinstance(initial_epoch, int) or initial_epoch < 0:
+            raise ValueError(f"`initial_epoch` must be a non-negative integer. Received: initial_epoch={initial_epoch!r}")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"`validation_split` must be in [0, 1). Received: validation_split={validation_split}")
+        if validation_split and validation_data is None:
+            if not _is_arrays(x):
+                raise ValueError(
+                    "`validation_split` is only supported for arrays and tensors, not generators or datasets. "
+                    f"Received: x of type {type(x).__name__}"
+                )
+            (x, y, sample_weight), (val_x, val_y, val_sw) = train_validation_split((x, y, sample_weight), validation_split)
+            validation_data = (val_x, val_y, val_sw) if val_sw is not None else (val_x, val_y)
+
+        iterator = EpochIterator(x, y, sample_weight=sample_weight, batch_size=batch_size,
+                                 steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight,
+                                 steps_per_execution=self.steps_per_execution)
+        val_args = None
+        if validation_data is not None:
+            val_x, val_y, val_sw = unpack_x_y_sample_weight(validation_data)
+            val_args = dict(x=val_x, y=val_y, sample_weight=val_sw,
+                            batch_size=validation_batch_size or iterator.adapter.batch_size, steps=validation_steps)
+        self._symbolic_build(iterator.peek())
+
+        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_history=True, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=epochs,
+            steps=iterator.num_batches,
+        )
+        self.stop_training = False
+        runner = self._runner("train")
+        callbacks.on_train_begin()
+        training_logs = None
+        val_iterator = None
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            runner.start()
+            logs = {}
+            try:
+                for step, batch in iterator:
+                    callbacks.on_train_batch_begin(step)
+                    logs = runner.run(batch)
+                    callbacks.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                runner.finish()
+            epoch_logs = _to_python_logs(self.get_metrics_result())
+            if val_args is not None and _should_validate(epoch, validation_freq):
+                if val_iterator is None:
+                    val_iterator = EpochIterator(val_args["x"], val_args["y"], sample_weight=val_args["sample_weight"],
+                                                 batch_size=val_args["batch_size"], steps_per_epoch=val_args["steps"])
+                val_logs = self._evaluate_iterator(val_iterator, callbacks, in_fit=True)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training or iterator.exhausted:
+                break
+        callbacks.on_train_end(logs=training_logs)
+        return self.history
+
+    # ----------------------------------------------------------- evaluate
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """Returns the loss and metrics on the given data (a list, a scalar, or a dict).
+
+        Example:
+        >>> loss, accuracy = model.evaluate(x_test, y_test)
+        """
+        from cornu.callbacks import CallbackList
+
+        unknown = [k for k in kwargs if k != "_use_cached_eval_dataset"]
+        if unknown:
+            raise ValueError(f"Arguments not recognized by `evaluate`: {sorted(unknown)}")
+        self._assert_compiled("evaluate")
+        verbose = _check_verbose(verbose)
+        iterator = EpochIterator(x, y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=steps)
+        self._symbolic_build(iterator.peek())
+        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
+        )
+        logs = self._evaluate_iterator(iterator, callbacks, in_fit=False)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in logs]
+        return values[0] if len(values) == 1 else values
+
+    def _evaluate_iterator(self, iterator, callbacks, in_fit):
+        self.reset_metrics()
+        runner = self._runner("test")
+        callbacks.on_test_begin()
+        runner.start()
+        try:
+            for step, batch in iterator:
+                callbacks.on_test_batch_begin(step)
+                logs = runner.run(batch)
+                callbacks.on_test_batch_end(step, logs)
+        finally:
+            runner.finish()
+        logs = _to_python_logs(self.get_metrics_result())
+        callbacks.on_test_end(logs)
+        return logs
+
+    # ------------------------------------------------------------ predict
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Runs the model on ``x`` batch by batch and returns NumPy outputs.
+
+        Example:
+        >>> probabilities = model.predict(x_test, batch_size=128)
+        """
+        from cornu.callbacks import CallbackList
+
+        verbose = _check_verbose(verbose)
+        iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
+        first = iterator.peek()
+        if not self.built or not self._all_layers_built():
+            self._symbolic_build(first if isinstance(first, tuple) else (first,))
+        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=iterator.num_batches,
+        )
+        runner = self._runner("predict")
+        callbacks.on_predict_begin()
+        outputs = []
+        runner.start()
+        try:
+            for step, batch in iterator:
+                callbacks.on_predict_batch_begin(step)
+                batch_outputs = runner.run(batch)
+                outputs.append(optree.tree_map(backend.convert_to_numpy, batch_outputs))
+                callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
+        finally:
+            runner.finish()
+        callbacks.on_predict_end()
+        if not outputs:
+            raise ValueError("Unexpected result of `predict`: the data yielded no batch.")
+        return optree.tree_map(lambda *parts: np.concatenate(parts, axis=0), *outputs)
+
+    # ------------------------------------------------------- on-batch API
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """Runs one gradient update on a single batch; returns the metrics."""
+        self._assert_compiled("train_on_batch")
+        backend.step().check_trainable()
+        batch = _single_batch(x, y, sample_weight, class_weight)
+        self._symbolic_build(batch)
+        runner = self._runner("train")
+        runner.start()
+        try:
+            runner.run(backend.device_put_batch(batch))
+        finally:
+            runner.finish()
+        return self._format_batch_logs(return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Evaluates one batch; returns the metrics."""
+        self._assert_compiled("test_on_batch")
+        batch = _single_batch(x, y, sample_weight, None)
+        self._symbolic_build(batch)
+        self.reset_metrics()
+        runner = self._runner("test")
+        runner.start()
+        try:
+            runner.run(backend.device_put_batch(batch))
+        finally:
+            runner.finish()
+        return self._format_batch_logs(return_dict)
+
+    def predict_on_batch(self, x):
+        """Returns the model's NumPy outputs for one batch."""
+        batch = _single_batch(x, None, None, None)
+        if not self.built or not self._all_layers_built():
+            self._symbolic_build(batch)
+        runner = self._runner("predict")
+        runner.start()
+        try:
+            outputs = runner.run(backend.device_put_batch(batch))
+        finally:
+            runner.finish()
+        return optree.tree_map(backend.convert_to_numpy, outputs)
+
+    def _format_batch_logs(self, return_dict):
+        logs = _to_python_logs(self.get_metrics_result())
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    # ------------------------------------------------------ serialization
+    def get_compile_config(self):
+        if not self.compiled or self._compile_config is None:
+            return {}
+        from cornu.saving.serialization import serialize_keras_object
+
+        config = dict(self._compile_config)
+        config["optimizer"] = serialize_keras_object(self.optimizer)
+        for key in ("loss", "metrics", "weighted_metrics", "loss_weights"):
+            config[key] = serialize_keras_object(config[key])
+        return config
+
+    def compile_from_config(self, config):
+        from cornu.saving.serialization import deserialize_keras_object
+
+        if not config:
+            return
+        config = dict(config)
+        for key in ("optimizer", "loss", "metrics", "weighted_metrics", "loss_weights"):
+            if key in config:
+                config[key] = deserialize_keras_object(config[key])
+        self.compile(**config)
+        if self.built and self.optimizer is not None and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
+
+
+def _is_arrays(x):
+    leaves = optree.tree_leaves(x)
+    return bool(leaves) and all(hasattr(leaf, "shape") for leaf in leaves)
+
+
+def _should_validate(epoch, validation_freq):
+    if isinstance(validation_freq, int):
+        if validation_freq < 1:
+            raise ValueError(f"`validation_freq` must be a positive integer. Received: {validation_freq}")
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set)):
+        return (epoch + 1) in validation_freq
+    raise ValueError(f"`validation_freq` must be an int or a list of epochs. Received: {validation_freq!r}")
+
+
+def _single_batch(x, y, sample_weight, class_weight):
+    from cornu.trainers.data.array_adapter import ArrayDataAdapter
+
+    adapter = ArrayDataAdapter(x, y, sample_weight=sample_weight, batch_size=None, class_weight=class_weight)
+    adapter.batch_size = max(adapter.num_samples, 1)
+    return adapter.peek()

@@ -1,0 +1,11 @@
+"""``cornu.utils``: progress bar, model summary, label and seeding helpers."""
+
+from cornu.utils.io_utils import disable_interactive_logging
+from cornu.utils.io_utils import enable_interactive_logging
+from cornu.utils.io_utils import is_interactive_logging_enabled
+from cornu.utils.numerical_utils import normalize
+from cornu.utils.numerical_utils import to_categorical
+from cornu.utils.progbar import Progbar
+from cornu.utils.rng_utils import set_random_seed
+from cornu.utils.summary import format_size
+from cornu.utils.summary import print_summary

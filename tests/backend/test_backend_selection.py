@@ -1,0 +1,65 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _run(code, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in ("CORNU_BACKEND", "KERAS_BACKEND")}
+    full_env.update(env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+PROBE = "import sys, cornu; print(cornu.config.backend(), 'torch' in sys.modules, 'jax' in sys.modules)"
+
+
+@pytest.mark.parametrize("name", ["jax", "torch", "numpy"])
+def test_cornu_backend_env_selects_and_imports_only_that_backend(name, tmp_path):
+    backend, torch_loaded, jax_loaded = _run(PROBE, CORNU_BACKEND=name, CORNU_HOME=str(tmp_path)).split()
+    assert backend == name
+    assert (torch_loaded == "True") == (name == "torch")
+    assert (jax_loaded == "True") == (name == "jax")
+
+
+def test_keras_backend_is_honoured_when_cornu_backend_is_unset(tmp_path):
+    assert _run(PROBE, KERAS_BACKEND="numpy", CORNU_HOME=str(tmp_path)).split()[0] == "numpy"
+    assert _run(PROBE, KERAS_BACKEND="numpy", CORNU_BACKEND="torch", CORNU_HOME=str(tmp_path)).split()[0] == "torch"
+
+
+def test_config_file_and_default(tmp_path):
+    assert _run(PROBE, CORNU_HOME=str(tmp_path)).split()[0] == "jax"
+    (tmp_path / "cornu.json").write_text(json.dumps({"backend": "numpy", "floatx": "float64"}))
+    code = "import cornu; print(cornu.config.backend(), cornu.config.floatx())"
+    assert _run(code, CORNU_HOME=str(tmp_path)) == "numpy float64"
+
+
+def test_unknown_backend_is_a_clear_error(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CORNU_BACKEND", "KERAS_BACKEND")}
+    env.update(CORNU_BACKEND="tensorflowx", CORNU_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", "import cornu"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode != 0
+    assert "Received: backend='tensorflowx'" in out.stderr
+
+
+def test_no_backend_checks_outside_the_backend_package():
+    import re
+
+    import cornu
+
+    root = os.path.dirname(cornu.__file__)
+    pattern = re.compile(r"backend\(\) *(==|!=|in )|import (jax|torch)\b|from (jax|torch)\b")
+    offenders = []
+    for folder, _, files in os.walk(root):
+        if os.path.join(root, "backend") in folder:
+            continue
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                for i, line in enumerate(open(path), 1):
+                    if pattern.search(line):
+                        offenders.append(f"{os.path.relpath(path, root)}:{i}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
