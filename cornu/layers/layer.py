@@ -132,7 +132,8 @@ class Layer(Operation):
         self._build_shapes = None
         self._own_variables = []
         self._losses = []
-        self.input_spec = None
+        self._input_spec = None
+        self._validated_input = None
         self.supports_jit = True
         self._input_shape_arg = None
         if "input_shape" in kwargs and kwargs["input_shape"] is not None:
@@ -147,6 +148,15 @@ class Layer(Operation):
         self._call_training_default = training_default
         if not hasattr(self, "supports_masking"):
             self.supports_masking = type(self).compute_mask is not Layer.compute_mask
+
+    @property
+    def input_spec(self):
+        return self._input_spec
+
+    @input_spec.setter
+    def input_spec(self, value):
+        self._input_spec = value
+        self._validated_input = None
 
     # ----------------------------------------------------------------- dtype
     @property
@@ -416,20 +426,28 @@ class Layer(Operation):
         if any_symbolic_tensors(args, kwargs):
             return self._symbolic_call(*args, **kwargs)
         args = self._convert_inputs(args)
-        if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, args[0] if args else None, self.name)
+        if self.input_spec is not None and args:
+            first = args[0]
+            shape = getattr(first, "shape", None)
+            # Inputs of a shape and dtype already validated need no second check.
+            key = (tuple(shape), first.dtype) if shape is not None else None
+            if key is None or key != self._validated_input:
+                assert_input_compatibility(self.input_spec, first, self.name)
+                self._validated_input = key
         if not self.built:
             self._maybe_build(args, kwargs)
         depth = _call_depth()
         if depth == 0 and _LAYERS_WITH_LOSSES:
             self._clear_losses()
         previous_training = _call_training()
-        training = kwargs.get("training", None) if self._call_has_training_arg else None
+        training = kwargs.get("training") if self._call_has_training_arg else kwargs.pop("training", None)
         if training is None:
             training = previous_training if previous_training is not None else self._call_training_default
         if self._call_has_training_arg:
             kwargs["training"] = training
-        if self._call_has_mask_arg and kwargs.get("mask") is None and args:
+        if not self._call_has_mask_arg:
+            kwargs.pop("mask", None)
+        elif kwargs.get("mask") is None and args:
             mask = backend.get_keras_mask(args[0])
             if mask is not None:
                 kwargs["mask"] = mask
@@ -502,6 +520,10 @@ class Layer(Operation):
             self.build(**{p: optree.tree_map(_shape_of, bound[p[:-6]], none_is_leaf=True) for p in build_params})
 
     def _symbolic_call(self, *args, **kwargs):
+        if not self._call_has_training_arg:
+            kwargs.pop("training", None)
+        if not self._call_has_mask_arg:
+            kwargs.pop("mask", None)
         if args and self.input_spec is not None:
             assert_input_compatibility(self.input_spec, args[0], self.name)
         if not self.built:

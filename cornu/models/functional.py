@@ -164,14 +164,21 @@ class Functional(Model):
         for node in self._nodes:
             if node.is_input:
                 continue
-            args = optree.tree_map(lookup, node.call_args, none_is_leaf=True)
-            kwargs = optree.tree_map(lookup, node.call_kwargs, none_is_leaf=True)
+            call_args = node.call_args
+            if len(call_args) == 1 and isinstance(call_args[0], KerasTensor) and not node.call_kwargs:
+                args, kwargs = (values[id(call_args[0])],), {}
+            else:
+                args = optree.tree_map(lookup, call_args, none_is_leaf=True)
+                kwargs = optree.tree_map(lookup, node.call_kwargs, none_is_leaf=True)
             operation = node.operation
             if isinstance(operation, Layer) and operation._call_has_training_arg and kwargs.get("training") is None:
                 kwargs["training"] = training
             outputs = operation(*args, **kwargs)
-            for tensor, value in zip(node.output_tensors, optree.tree_leaves(outputs, none_is_leaf=True)):
-                values[id(tensor)] = value
+            if len(node.output_tensors) == 1 and not isinstance(outputs, (list, tuple, dict)):
+                values[id(node.output_tensors[0])] = outputs
+            else:
+                for tensor, value in zip(node.output_tensors, optree.tree_leaves(outputs, none_is_leaf=True)):
+                    values[id(tensor)] = value
         return optree.tree_map(lookup, self._outputs_struct, none_is_leaf=True, is_leaf=_is_tensor_leaf)
 
     def compute_output_spec(self, inputs, training=None, mask=None):

@@ -1,5 +1,9 @@
-"""Placeholder while the optimizer base class is being written."""
+"""The public ``Optimizer`` name (``keras.optimizers.Optimizer`` / ``keras.Optimizer``)."""
+
+from cornu.optimizers.base_optimizer import Optimizer as _BaseOptimizer
+from cornu.saving.registry import keras_export
 
 
-class Optimizer:
-    pass
+@keras_export("keras.optimizers.Optimizer", "keras.Optimizer")
+class Optimizer(_BaseOptimizer):
+    __doc__ = _BaseOptimizer.__doc__

@@ -24,6 +24,33 @@ _LOCAL = threading.local()
 _FUNCTION_MODULES = ("keras.activations", "keras.losses", "keras.metrics", "keras.initializers",
                      "keras.regularizers", "keras.constraints", "keras.optimizers", "keras.ops")
 
+# Public APIs that read or write files or change global state: never a deserialization target,
+# whatever the safe mode (as in Keras). Checked by identity, so every alias of them is covered.
+NON_MODELING_APIS = frozenset({
+    "keras.backend.clear_session", "keras.config.enable_unsafe_deserialization",
+    "keras.models.load_model", "keras.models.model_from_json", "keras.models.save_model",
+    "keras.preprocessing.image_dataset_from_directory", "keras.preprocessing.image.load_img",
+    "keras.preprocessing.image.save_img", "keras.preprocessing.text_dataset_from_directory",
+    "keras.saving.deserialize_keras_object", "keras.saving.load_model", "keras.saving.load_weights",
+    "keras.saving.register_keras_serializable", "keras.saving.save_model", "keras.saving.save_weights",
+    "keras.saving.serialize_keras_object", "keras.utils.audio_dataset_from_directory",
+    "keras.utils.clear_session", "keras.utils.deserialize_keras_object", "keras.utils.get_file",
+    "keras.utils.image_dataset_from_directory", "keras.utils.load_img",
+    "keras.utils.register_keras_serializable", "keras.utils.save_img", "keras.utils.serialize_keras_object",
+    "keras.utils.text_dataset_from_directory",
+})
+
+
+def _refuse_non_modeling(obj, name):
+    for path in NON_MODELING_APIS:
+        if registry.BUILTIN_OBJECTS.get(path) is obj:
+            raise ValueError(
+                f"Cannot deserialize `{path}` (named '{name}' in the config) because it is not a modeling "
+                "function. Non-modeling APIs are disallowed during deserialization for security: a config "
+                "may only name operations, layers, metrics, losses, and registered custom objects."
+            )
+    return obj
+
 
 class SafeModeScope:
     """Sets whether the loading code in the ``with`` block may run unsafe content (Lambda bytecode)."""
@@ -122,7 +149,7 @@ def _lookup_function(name, custom_objects):
     for module in _FUNCTION_MODULES:
         candidate = registry.BUILTIN_OBJECTS.get(f"{module}.{name}")
         if candidate is not None and not inspect.isclass(candidate):
-            return candidate
+            return _refuse_non_modeling(candidate, name)
     return None
 
 
@@ -137,7 +164,7 @@ def _resolve_class(config, custom_objects):
                 return found
     found = registry.get_builtin_object(module, class_name)
     if found is not None:
-        return found
+        return _refuse_non_modeling(found, f"{module}.{class_name}")
     if isinstance(module, str) and module.startswith("keras.src.ops."):
         from cornu.ops.operation import operation_class_for
 

@@ -44,6 +44,18 @@ def _match_to_outputs(spec, output_names, what):
     return [spec] * n
 
 
+def _get_loss(identifier):
+    from cornu import losses as losses_module
+
+    loss = losses_module.get(identifier)
+    if isinstance(loss, losses_module.Loss):
+        return loss
+    if not callable(loss):
+        raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+    name = identifier if isinstance(identifier, str) else getattr(loss, "__name__", "loss")
+    return losses_module.LossFunctionWrapper(loss, name=name)
+
+
 class CompileLoss:
     """The loss (or losses) given to ``compile``, applied to the model's outputs."""
 
@@ -54,7 +66,7 @@ class CompileLoss:
         self.raw_loss_weights = loss_weights
         self.output_names = output_names or ["output"]
         entries = _match_to_outputs(loss, self.output_names, "loss")
-        self.losses = [losses_module.get(entry) if entry is not None else None for entry in entries]
+        self.losses = [_get_loss(entry) if entry is not None else None for entry in entries]
         if loss_weights is None:
             self.weights = [1.0] * len(self.losses)
         elif isinstance(loss_weights, (int, float)):

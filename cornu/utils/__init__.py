@@ -1,4 +1,8 @@
-"""``cornu.utils``: progress bar, model summary, label and seeding helpers."""
+"""``cornu.utils``: progress bar, label and seeding helpers (``keras.utils``).
+
+The model summary lives in ``cornu.utils.summary`` (``print_summary``,
+``format_size``), used by ``Model.summary()``.
+"""
 
 from cornu.utils.io_utils import disable_interactive_logging
 from cornu.utils.io_utils import enable_interactive_logging
@@ -7,5 +11,3 @@ from cornu.utils.numerical_utils import normalize
 from cornu.utils.numerical_utils import to_categorical
 from cornu.utils.progbar import Progbar
 from cornu.utils.rng_utils import set_random_seed
-from cornu.utils.summary import format_size
-from cornu.utils.summary import print_summary

@@ -38,3 +38,12 @@ def test_resets_global_seed_generator():
 def test_rejects_non_integers(seed):
     with pytest.raises(ValueError, match="integer"):
         set_random_seed(seed)
+
+
+def test_calls_backend_seed_hook_when_present(monkeypatch):
+    from cornu import backend
+
+    seeds = []
+    monkeypatch.setattr(backend.random, "set_global_seed", seeds.append, raising=False)
+    set_random_seed(5)
+    assert seeds == [5]

@@ -165,9 +165,10 @@ class VariableBase:
         return self.assign(self.value - value)
 
     def numpy(self):
+        """A NumPy copy of the value (never a view that later updates would change)."""
         from cornu.backend import convert_to_numpy
 
-        return convert_to_numpy(self.value)
+        return np.array(convert_to_numpy(self.value))
 
     def __array__(self, dtype=None, copy=None):
         arr = self.numpy()

@@ -44,3 +44,8 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
 
 def shuffle(x, axis=0, seed=None):
     return jax.random.permutation(_key(seed), convert_to_tensor(x), axis=axis, independent=False)
+
+
+def set_global_seed(seed):
+    """Nothing to seed: every random op here is stateless given its seed."""
+    return None

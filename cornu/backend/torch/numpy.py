@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 from cornu.backend import config
 from cornu.backend.common.dtypes import result_type, standardize_dtype
-from cornu.backend.torch.core import DEFAULT_DEVICE, convert_to_tensor, to_torch_dtype
+from cornu.backend.torch.core import DEFAULT_DEVICE, Variable, convert_to_tensor, to_torch_dtype
 
 _FLOATING = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 _SCALARS = (int, float, bool, complex)

@@ -55,3 +55,8 @@ def shuffle(x, axis=0, seed=None):
     x = convert_to_tensor(x)
     perm = torch.randperm(x.shape[axis], generator=_generator(seed), device=x.device)
     return torch.index_select(x, axis, perm)
+
+
+def set_global_seed(seed):
+    """Seeds torch's global generator (used by code outside cornu's seeded ops)."""
+    torch.manual_seed(int(seed))

@@ -53,8 +53,8 @@ class BatchNormalization(Layer):
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
                  renorm=False, renorm_clipping=None, renorm_momentum=0.99, synchronized=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, bool) or not isinstance(axis, int):
-            raise ValueError(
+        if isinstance(axis, (list, tuple, dict, set, str, bool)) or axis is None:
+            raise TypeError(
                 "`axis` must be a single integer (the features axis) for BatchNormalization. "
                 f"Received: axis={axis!r}"
             )

@@ -1,0 +1,388 @@
+"""``save_model`` / ``load_model`` / ``save_weights`` / ``load_weights``.
+
+Files are Keras 3 files: a ``.keras`` archive written by cornu loads in
+Keras 3.15 and the other way round; ``.weights.h5`` files have Keras's exact
+group layout. Every write is atomic, and loading fails closed (see
+``serialization``, ``keras_archive`` and ``weights_store``).
+"""
+
+import datetime
+import json
+import os
+import tempfile
+import warnings
+
+from cornu.saving import keras_archive, object_walk
+from cornu.saving.atomic import atomic_path
+from cornu.saving.registry import keras_export
+from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter
+
+# The Keras release whose file format cornu writes; Keras reads files of any 3.x version.
+KERAS_FORMAT_VERSION = "3.15.1"
+
+
+# ---------------------------------------------------------------- helpers
+def _path_str(filepath):
+    try:
+        return os.fspath(filepath)
+    except TypeError:
+        return str(filepath)
+
+
+def _ask_to_overwrite(filepath):
+    try:
+        answer = input(f"[WARNING] {filepath} already exists - overwrite? [y/n]").strip().lower()
+        while answer not in ("y", "n"):
+            answer = input('Enter "y" (overwrite) or "n" (cancel).').strip().lower()
+    except (EOFError, OSError) as e:
+        raise FileExistsError(
+            f"'{filepath}' already exists and `overwrite=False`, and there is no terminal to ask whether "
+            "to replace it. Pass `overwrite=True` to replace it, or choose another path. "
+            f"Received: filepath={filepath}"
+        ) from e
+    if answer == "n":
+        return False
+    print("[TIP] Next time specify overwrite=True!")
+    return True
+
+
+def _may_write(filepath, overwrite):
+    if overwrite or not os.path.exists(filepath):
+        return True
+    return _ask_to_overwrite(filepath)
+
+
+def _is_optimizer(obj):
+    return object_walk.object_type(obj) == "Optimizer"
+
+
+def _object_label(path, obj):
+    name = getattr(obj, "name", None)
+    label = f"'{path}'" if path else "the model itself"
+    return f"{label} ({type(obj).__name__}{f' {name!r}' if isinstance(name, str) else ''})"
+
+
+# ------------------------------------------------------- state <-> stores
+def save_state(model, writer, visited=None):
+    """Writes the variables of every saveable reachable from ``model`` into ``writer``.
+
+    Example:
+    >>> with H5WeightsWriter("m.weights.h5") as writer:
+    ...     save_state(model, writer)
+    """
+    for path, obj in object_walk.walk(model, visited):
+        name = getattr(obj, "name", None)
+        name = name if isinstance(name, str) else None
+        if hasattr(obj, "save_own_variables"):
+            obj.save_own_variables(writer.make(path, name=name))
+        elif _is_optimizer(obj):
+            store = writer.make(path, name=name)
+            for i, variable in enumerate(obj.variables):
+                store[str(i)] = variable
+    return writer
+
+
+def _load_optimizer_variables(optimizer, store, path):
+    variables = list(optimizer.variables)
+    name = getattr(optimizer, "name", type(optimizer).__name__)
+    if len(store) != len(variables):
+        hint = " The optimizer has not been built yet." if not variables else ""
+        warnings.warn(
+            f"Skipping variable loading for optimizer '{name}', because it has {len(variables)} variables "
+            f"whereas the saved optimizer has {len(store)} variables.{hint}",
+            stacklevel=3,
+        )
+        return
+    values = [store[str(i)] for i in range(len(variables))]
+    mismatched = [(v.path if hasattr(v, "path") else i, tuple(v.shape), tuple(a.shape))
+                  for i, (v, a) in enumerate(zip(variables, values)) if tuple(v.shape) != tuple(a.shape)]
+    if mismatched:
+        warnings.warn(
+            f"Skipping variable loading for optimizer '{name}': the saved shapes do not match "
+            f"(variable, expected, saved): {mismatched[:5]}",
+            stacklevel=3,
+        )
+        return
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+
+
+def load_state(model, reader, skip_mismatch=False, visited=None, source=""):
+    """Loads every saveable's variables from ``reader``; one combined error lists all failures.
+
+    Optimizer mismatches only warn (the model's weights are still loaded).
+    With ``skip_mismatch=True`` other failures warn too.
+
+    Example:
+    >>> with H5WeightsReader("m.weights.h5") as reader:
+    ...     load_state(model, reader)
+    """
+    failures = []
+    for path, obj in object_walk.walk(model, visited):
+        try:
+            if _is_optimizer(obj) and not hasattr(obj, "load_own_variables"):
+                _load_optimizer_variables(obj, reader.get(path), path)
+            elif hasattr(obj, "load_own_variables"):
+                obj.load_own_variables(reader.get(path))
+        except Exception as e:  # collected: the user gets every mismatch at once
+            failures.append((path, obj, e))
+    if not failures:
+        return
+    lines = "\n".join(f"- {_object_label(path, obj)}: {e}" for path, obj, e in failures)
+    message = (
+        f"A total of {len(failures)} objects could not be loaded from {source or 'the weights file'}:\n"
+        f"{lines}\n"
+        "The model must have the same architecture as the saved one and be built the same way "
+        "(a layer whose weights are missing was probably not built: implement `build()` / "
+        "`build_from_config()` so that it creates all its variables)."
+    )
+    if skip_mismatch:
+        warnings.warn(message, stacklevel=2)
+    else:
+        raise ValueError(message)
+
+
+def _save_assets(model, folder):
+    for path, obj in object_walk.walk(model):
+        if hasattr(obj, "save_assets"):
+            target = os.path.join(folder, *path.split("/")) if path else folder
+            os.makedirs(target, exist_ok=True)
+            obj.save_assets(target)
+
+
+def _load_assets(model, folder):
+    root = os.path.realpath(folder)
+    for path, obj in object_walk.walk(model):
+        if hasattr(obj, "load_assets"):
+            target = os.path.realpath(os.path.join(root, *path.split("/"))) if path else root
+            if os.path.commonpath([root, target]) != root:
+                raise ValueError(f"Invalid asset path: '{path}' escapes the asset directory.")
+            if os.path.isdir(target):
+                obj.load_assets(target)
+
+
+def _has_assets_hooks(model):
+    return any(hasattr(obj, "save_assets") for _, obj in object_walk.walk(model))
+
+
+# ----------------------------------------------------------------- models
+def _serialize_model(model):
+    from cornu.saving.serialization import serialize_keras_object
+
+    config = serialize_keras_object(model)
+    try:
+        config_json = json.dumps(config)
+    except (TypeError, ValueError) as e:
+        raise TypeError(
+            f"The config of model '{getattr(model, 'name', model)}' is not JSON-serializable ({e}). Every "
+            "layer's `get_config()` must return plain Python values (numbers, strings, lists, dicts) or "
+            "objects serialized with `cornu.saving.serialize_keras_object`."
+        ) from e
+    metadata = {
+        "keras_version": KERAS_FORMAT_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
+    return config_json, json.dumps(metadata)
+
+
+@keras_export("keras.saving.save_model", "keras.models.save_model")
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Saves a model (architecture, weights, optimizer state) as a `.keras` file.
+
+    Args:
+        model: the model to save.
+        filepath: a path ending in `.keras` (or, with `zipped=False`, a folder).
+        overwrite: replace an existing file; if False, ask on the terminal.
+        zipped: write a zip (the default) or a plain directory.
+
+    Example:
+    >>> model.save("model.keras")
+    >>> restored = cornu.saving.load_model("model.keras")
+    """
+    kwargs.pop("include_optimizer", None)  # always included in `.keras` files, as in Keras
+    save_format = kwargs.pop("save_format", False)
+    if kwargs:
+        raise ValueError(f"The following argument(s) are not supported: {list(kwargs.keys())}")
+    is_file_object = hasattr(filepath, "write")
+    path = "<file object>" if is_file_object else _path_str(filepath)
+    if save_format and not path.endswith((".keras", ".h5", ".hdf5")):
+        raise ValueError(
+            "The `save_format` argument is deprecated in Keras 3. Please remove this argument and pass a "
+            f"file path with a `.keras` extension. Received: save_format={save_format}"
+        )
+    if path.startswith("hf://"):
+        raise ValueError(f"Saving to the Hugging Face Hub is not supported by cornu yet. Received: filepath={path}")
+    zipped = True if zipped is None else zipped
+    if not is_file_object:
+        if path.endswith((".h5", ".hdf5")):
+            raise ValueError(
+                "Saving to the legacy Keras 2 HDF5 format (`.h5`) is not supported. Use the native Keras format: "
+                f"`model.save('my_model.keras')`. Received: filepath={path}"
+            )
+        if zipped and not path.endswith(".keras"):
+            raise ValueError(
+                "Invalid filepath extension for saving. Please add a `.keras` extension for the native Keras "
+                "format. Use `model.export(filepath)` if you want to export a SavedModel for use with "
+                f"TFLite/TFServing/etc. Received: filepath={path}."
+            )
+        if not zipped and path.endswith(".keras"):
+            raise ValueError(
+                "When using `zipped=False`, the `filepath` argument should not end in `.keras`. "
+                f"Received: filepath={path}"
+            )
+        if not _may_write(path, overwrite):
+            return
+    if not getattr(model, "built", True):
+        warnings.warn(
+            "You are saving a model that has not yet been built. It might not contain any weights yet. "
+            "Consider building the model first by calling it on some data.",
+            stacklevel=2,
+        )
+    config_json, metadata_json = _serialize_model(model)
+    write_assets = (lambda folder: _save_assets(model, folder)) if _has_assets_hooks(model) else None
+    keras_archive.write_archive(
+        filepath if is_file_object else path, config_json, metadata_json,
+        write_weights=lambda writer: save_state(model, writer), write_assets=write_assets, zipped=zipped,
+    )
+
+
+def _model_from_config(config, custom_objects, compile, safe_mode):
+    from cornu.saving.serialization import deserialize_keras_object
+
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            "config.json does not describe a model (expected a dict with 'class_name' and 'config'). "
+            f"Received: {str(config)[:200]}"
+        )
+    if not compile:
+        config = dict(config)
+        config["compile_config"] = None
+    return deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+def _load_from_archive(archive, custom_objects, compile, safe_mode):
+    config = archive.read_json(keras_archive.CONFIG_FILENAME)
+    model = _model_from_config(config, custom_objects, compile, safe_mode)
+    with archive.open_weights() as reader:
+        if archive.has_assets():
+            with tempfile.TemporaryDirectory() as scratch:
+                _load_assets(model, archive.assets_folder(scratch))
+        load_state(model, reader, source=reader.source)
+    return model
+
+
+@keras_export("keras.saving.load_model", "keras.models.load_model")
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a model saved with `model.save()` (a `.keras` file or an unzipped model folder).
+
+    Args:
+        filepath: path of the `.keras` file or folder.
+        custom_objects: dict of name -> class/function for custom objects in the config.
+        compile: compile the model as it was when saved (optimizer state included).
+        safe_mode: refuse Python bytecode (lambdas) in the config; set it False only for files
+            you trust.
+
+    Example:
+    >>> model = cornu.saving.load_model("model.keras")
+    """
+    if hasattr(filepath, "read"):
+        with keras_archive.KerasArchiveReader(filepath) as archive:
+            return _load_from_archive(archive, custom_objects, compile, safe_mode)
+    path = _path_str(filepath)
+    if path.startswith("hf://"):
+        raise ValueError(f"Loading from the Hugging Face Hub is not supported by cornu yet. Received: filepath={path}")
+    is_model_dir = os.path.isdir(path) and os.path.isfile(os.path.join(path, keras_archive.CONFIG_FILENAME))
+    if not is_model_dir:
+        if path.endswith((".h5", ".hdf5")):
+            raise ValueError(
+                "Loading legacy Keras 2 HDF5 model files (`.h5`) is not supported. Load the file with Keras "
+                f"and save it as `.keras`, or load the weights into a rebuilt model. Received: filepath={path}"
+            )
+        if not path.endswith(".keras"):
+            raise ValueError(
+                f"File format not supported: filepath={path}. cornu loads Keras 3 `.keras` files and unzipped "
+                "model folders (saved with `zipped=False`)."
+            )
+    with keras_archive.KerasArchiveReader(path) as archive:
+        return _load_from_archive(archive, custom_objects, compile, safe_mode)
+
+
+# ---------------------------------------------------------------- weights
+@keras_export("keras.saving.save_weights")
+def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
+    """Saves the model's weights (and optimizer state) to a `.weights.h5` file.
+
+    Example:
+    >>> model.save_weights("model.weights.h5")
+    """
+    path = _path_str(filepath)
+    objects_to_skip = kwargs.pop("objects_to_skip", None)
+    if kwargs:
+        raise ValueError(f"Invalid keyword arguments: {kwargs}")
+    if max_shard_size is not None:
+        if not path.endswith(("weights.h5", "weights.json")):
+            raise ValueError(
+                "The filename must end in `.weights.json` when `max_shard_size` is specified. "
+                f"Received: filepath={path}"
+            )
+        raise NotImplementedError(
+            "Sharded weights (`max_shard_size`) are not supported by cornu yet. Save to a single "
+            f"`.weights.h5` file (leave `max_shard_size=None`). Received: max_shard_size={max_shard_size}"
+        )
+    if not path.endswith(".weights.h5"):
+        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    if not getattr(model, "built", True):
+        raise ValueError(
+            "You are saving a model that has not yet been built. Try building the model first by calling "
+            "it on some data or by using `build()`."
+        )
+    if not _may_write(path, overwrite):
+        return
+    visited = {id(o) for o in objects_to_skip} if objects_to_skip is not None else None
+    with atomic_path(path) as temp:
+        with H5WeightsWriter(temp) as writer:
+            save_state(model, writer, visited=visited)
+
+
+@keras_export("keras.saving.load_weights")
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """Loads weights into a built model from a `.weights.h5` or `.keras` file.
+
+    Example:
+    >>> model.load_weights("model.weights.h5")
+    """
+    path = _path_str(filepath)
+    objects_to_skip = kwargs.pop("objects_to_skip", None)
+    by_name = kwargs.pop("by_name", None)
+    if kwargs:
+        raise ValueError(f"Invalid keyword arguments: {kwargs}")
+    if by_name is not None:
+        raise ValueError(f"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {path}")
+    if not getattr(model, "built", True):
+        raise ValueError(
+            "You are loading weights into a model that has not yet been built. Try building the model first "
+            "by calling it on some data or by using `build()`."
+        )
+    visited = {id(o) for o in objects_to_skip} if objects_to_skip is not None else None
+    if path.endswith(".keras"):
+        if objects_to_skip is not None:
+            raise ValueError(f"`objects_to_skip` only supports loading '.weights.h5' files. Received: {path}")
+        with keras_archive.KerasArchiveReader(path) as archive, archive.open_weights() as reader:
+            load_state(model, reader, skip_mismatch=skip_mismatch, source=reader.source)
+    elif path.endswith(".weights.h5"):
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"Weights file not found: filepath={path}")
+        with H5WeightsReader(path) as reader:
+            load_state(model, reader, skip_mismatch=skip_mismatch, visited=visited, source=reader.source)
+    elif path.endswith(".weights.json"):
+        raise NotImplementedError(f"Sharded weights (`.weights.json`) are not supported by cornu yet. Received: {path}")
+    elif path.endswith((".h5", ".hdf5")):
+        raise ValueError(
+            "Loading legacy Keras 2 HDF5 weights (`.h5`) is not supported. Use a `.weights.h5` file saved by "
+            f"Keras 3 or cornu. Received: filepath={path}"
+        )
+    else:
+        raise ValueError(
+            f"File format not supported: filepath={path}. cornu loads weights from `.weights.h5` and "
+            "`.keras` files."
+        )
