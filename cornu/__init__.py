@@ -13,6 +13,7 @@ from cornu import backend
 from cornu import callbacks
 from cornu import config
 from cornu import constraints
+from cornu import datasets
 from cornu import dtype_policies
 from cornu import initializers
 from cornu import layers

@@ -335,8 +335,7 @@ class Orthogonal(RandomInitializer):
         sample = random.normal((max(rows, cols), min(rows, cols)), seed=self.seed, dtype=dtype)
         q, r = _qr(sample)
         # Fix the sign of each column so the result is uniform over orthogonal matrices.
-        signs = ops.sign(ops.sum(r * ops.eye(r.shape[0], r.shape[1], dtype=r.dtype), axis=0))
-        q = q * signs
+        q = q * ops.sign(ops.diag(r))
         if rows < cols:
             q = ops.transpose(q)
         return ops.cast(self.gain, q.dtype) * ops.reshape(q, shape)

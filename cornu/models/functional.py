@@ -89,6 +89,9 @@ class Functional(Model):
 
     @property
     def output_names(self):
+        """Names that ``compile`` keys losses and metrics by: dict keys, else the output layers' names."""
+        if isinstance(self._outputs_struct, dict):
+            return optree.tree_flatten(self._outputs_struct, is_leaf=_is_tensor_leaf)[1].entries()
         return [t._keras_history.operation.name for t in self._outputs]
 
     def _flatten_inputs(self, inputs):

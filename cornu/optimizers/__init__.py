@@ -67,7 +67,10 @@ def get(identifier):
     if isinstance(identifier, dict):
         obj = deserialize(identifier)
     elif isinstance(identifier, str):
-        obj = deserialize({"class_name": identifier, "config": {}})
+        try:
+            obj = deserialize({"class_name": identifier, "config": {}})
+        except (ValueError, TypeError):
+            obj = None
     else:
         obj = identifier
     if isinstance(obj, Optimizer):

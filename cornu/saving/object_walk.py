@@ -36,7 +36,12 @@ def snake_case(name):
     return name.lower()
 
 
+_BASES = []
+
+
 def _base_classes():
+    if _BASES:
+        return _BASES[0]
     from cornu.layers.layer import Layer
     from cornu.losses.loss import Loss
     from cornu.metrics.metric import Metric
@@ -45,7 +50,8 @@ def _base_classes():
     from cornu.ops.operation import Operation
     from cornu.optimizers import Optimizer
 
-    return Functional, Sequential, Layer, Operation, Metric, Optimizer, Loss
+    _BASES.append((Functional, Sequential, Layer, Operation, Metric, Optimizer, Loss))
+    return _BASES[0]
 
 
 def object_type(obj):

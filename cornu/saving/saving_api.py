@@ -127,6 +127,15 @@ def load_state(model, reader, skip_mismatch=False, visited=None, source=""):
         except Exception as e:  # collected: the user gets every mismatch at once
             failures.append((path, obj, e))
     if not failures:
+        unread = reader.unread_paths() if hasattr(reader, "unread_paths") else []
+        if unread:
+            # Keras ignores these silently; saved weights that go nowhere usually mean a different architecture.
+            warnings.warn(
+                f"{source or 'The weights file'} holds variables for {len(unread)} object(s) that the model does "
+                f"not have, which were not loaded: {unread[:10]}{' ...' if len(unread) > 10 else ''}. The model's "
+                "architecture probably differs from the saved one.",
+                stacklevel=2,
+            )
         return
     lines = "\n".join(f"- {_object_label(path, obj)}: {e}" for path, obj, e in failures)
     message = (

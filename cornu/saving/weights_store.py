@@ -265,6 +265,7 @@ class H5WeightsReader:
             self._file.close()
             raise
         self._legacy_root = "_layer_checkpoint_dependencies" in self._file
+        self._read_groups = set()
 
     def _group(self, path):
         if not path:
@@ -281,8 +282,22 @@ class H5WeightsReader:
         """The ``vars`` store of the object at ``path`` (empty when the file has none)."""
         group = self._group(path)
         if group is not None and isinstance(group.get("vars"), h5py.Group):
+            self._read_groups.add(group["vars"].name)
             return VarsReader(group["vars"], path)
         return VarsReader(None, path)
+
+    def unread_paths(self, ignore=("optimizer",)):
+        """Paths of objects whose saved variables no ``get`` asked for (weights the model did not take)."""
+        unread = []
+
+        def visit(name, obj):
+            if isinstance(obj, h5py.Group) and name.rsplit("/", 1)[-1] == "vars" and len(obj):
+                path = name[: -len("vars")].rstrip("/")
+                if obj.name not in self._read_groups and path.split("/")[0] not in ignore:
+                    unread.append(path or "/")
+
+        self._file.visititems(visit)
+        return sorted(unread)
 
     def has_path(self, path):
         return self._group(path) is not None

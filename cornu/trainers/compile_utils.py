@@ -67,6 +67,13 @@ class CompileLoss:
         self.output_names = output_names or ["output"]
         entries = _match_to_outputs(loss, self.output_names, "loss")
         self.losses = [_get_loss(entry) if entry is not None else None for entry in entries]
+        active = [i for i, loss in enumerate(self.losses) if loss is not None]
+        self.trackers = [None] * len(self.losses)
+        if len(active) > 1:
+            from cornu import metrics as metrics_module
+
+            for i in active:
+                self.trackers[i] = metrics_module.Mean(name=f"{self.output_names[i]}_loss")
         if loss_weights is None:
             self.weights = [1.0] * len(self.losses)
         elif isinstance(loss_weights, (int, float)):
@@ -84,13 +91,23 @@ class CompileLoss:
             )
         sample_weights = _flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(y_pred_flat)
         total = None
-        for loss_fn, weight, yt, yp, sw in zip(self.losses, self.weights, y_true_flat, y_pred_flat, sample_weights):
+        for loss_fn, weight, tracker, yt, yp, sw in zip(
+            self.losses, self.weights, self.trackers, y_true_flat, y_pred_flat, sample_weights
+        ):
             if loss_fn is None or yt is None:
                 continue
-            value = loss_fn(yt, yp, sample_weight=sw)
-            value = ops.cast(value, backend.floatx()) if weight == 1.0 else ops.cast(value, backend.floatx()) * weight
+            value = ops.cast(loss_fn(yt, yp, sample_weight=sw), backend.floatx())
+            if tracker is not None:
+                # Per-output losses are logged unweighted, as in Keras.
+                tracker.update_state(backend.stop_gradient(value), sample_weight=_flatten(yp)[0].shape[0])
+            if weight != 1.0:
+                value = value * weight
             total = value if total is None else total + value
         return total
+
+    @property
+    def metrics(self):
+        return [t for t in self.trackers if t is not None]
 
 
 def _resolve_metric(identifier, y_true, y_pred, loss_fn):
@@ -110,7 +127,15 @@ def _resolve_metric(identifier, y_true, y_pred, loss_fn):
             cls = (metrics_module.BinaryCrossentropy if is_binary else
                    metrics_module.SparseCategoricalCrossentropy if is_sparse else metrics_module.CategoricalCrossentropy)
         return cls(name=identifier)
-    return metrics_module.get(identifier)
+    metric = metrics_module.get(identifier)
+    if not isinstance(metric, metrics_module.Metric):
+        if not callable(metric):
+            raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+        name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
+        return metrics_module.MeanMetricWrapper(metric, name=name)
+    if isinstance(identifier, str):
+        metric.name = identifier
+    return metric
 
 
 class CompileMetrics:
@@ -149,19 +174,10 @@ class CompileMetrics:
                     entries = [entries]
                 for identifier in entries:
                     metric = _resolve_metric(identifier, y_true_flat[index], y_pred_flat[index], loss_fns[index])
-                    name = metric.name
-                    if weighted and not isinstance(identifier, str):
-                        pass
-                    if weighted and self.raw_metrics is not None and any(
-                        m.name == name for m in self.metrics
-                    ):
-                        metric._name = f"weighted_{name}" if hasattr(metric, "_name") else metric.name
                     if multi:
-                        prefixed = f"{self.output_names[index]}_{metric.name}"
-                        if hasattr(metric, "_name"):
-                            metric._name = prefixed
-                        else:
-                            metric.name = prefixed
+                        metric.name = f"{self.output_names[index]}_{metric.name}"
+                    if weighted and any(m.name == metric.name for m in self.metrics):
+                        metric.name = f"weighted_{metric.name}"
                     self.metrics.append(metric)
                     self._plan.append((index, metric, weighted))
         self.built = True

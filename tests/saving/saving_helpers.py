@@ -23,13 +23,15 @@ def has_adam():
 requires_adam = pytest.mark.skipif(not has_adam(), reason="cornu.optimizers.Adam is not written yet")
 
 
-def make_mlp(kind, name=None, with_batchnorm=True):
+def make_mlp(kind, name=None, with_batchnorm=True, with_dropout=True):
     """A tiny Dense/BatchNormalization/Dropout MLP, as a Sequential or a Functional model."""
     layers = cornu.layers
     hidden = [layers.Dense(5, activation="relu")]
     if with_batchnorm:
         hidden.append(layers.BatchNormalization())
-    hidden += [layers.Dropout(0.25), layers.Dense(2)]
+    if with_dropout:
+        hidden.append(layers.Dropout(0.25))
+    hidden.append(layers.Dense(2))
     if kind == "sequential":
         return cornu.Sequential([cornu.Input(shape=(4,))] + hidden, name=name)
     inputs = cornu.Input(shape=(4,))

@@ -82,6 +82,8 @@ def test_cornu_file_loads_in_keras(exchange, kind):
     if expected[kind]["optvars"] is not None:
         assert report[kind]["compiled"] and report[kind]["optimizer"] == "Adam"
         assert report[kind]["iterations"] == (2 if TRAINABLE else 0)
+        if not TRAINABLE:
+            return  # an unbuilt optimizer saves only iteration and learning rate; Keras then skips it, warning
         keras_optvars = np.load(folder / f"keras_optvars_of_cornu_{kind}.npz")
         assert len(keras_optvars.files) == len(expected[kind]["optvars"])
         for i, value in enumerate(expected[kind]["optvars"]):

@@ -161,3 +161,10 @@ def test_store_reads_scalars_and_named_keys(tmp_path):
         assert not reader.has_path("unnamed") and len(reader.get("missing/path")) == 0
         with pytest.raises(KeyError, match="no variable '7'"):
             store["7"]
+
+
+def test_weights_the_model_does_not_have_are_reported(tmp_path):
+    make_mlp("sequential").save_weights(tmp_path / "w.weights.h5")
+    smaller = cornu.Sequential([cornu.Input(shape=(4,)), cornu.layers.Dense(5), cornu.layers.BatchNormalization()])
+    with pytest.warns(UserWarning, match=r"not loaded: \['layers/dense_1'\]"):
+        smaller.load_weights(tmp_path / "w.weights.h5")

@@ -65,3 +65,145 @@ def log_softmax(x, axis=-1):
 
 def one_hot(x, num_classes, axis=-1, dtype="float32", sparse=False):
     return jax.nn.one_hot(convert_to_tensor(x), num_classes, axis=axis, dtype=dtype)
+
+
+# ----------------------------------------------------------- convolution
+
+
+def _tuple(value, n):
+    return (value,) * n if isinstance(value, int) else tuple(value)
+
+
+def _conv_dimension_numbers(n, data_format):
+    spatial = "DHW"[3 - n :] if n <= 3 else None
+    lhs = f"N{spatial}C" if data_format == "channels_last" else f"NC{spatial}"
+    return jax.lax.conv_dimension_numbers((1,) * (n + 2), (1,) * (n + 2), (lhs, f"{spatial}IO", lhs))
+
+
+def _check_padding(padding):
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"`padding` must be 'valid' or 'same'. Received: padding={padding!r}")
+    return padding.upper()
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    inputs = _float_or_same(inputs)
+    kernel = convert_to_tensor(kernel, inputs.dtype)
+    n = inputs.ndim - 2
+    channels = inputs.shape[-1] if data_format == "channels_last" else inputs.shape[1]
+    groups = channels // kernel.shape[-2]
+    if channels % kernel.shape[-2]:
+        raise ValueError(
+            "The input channels must be a multiple of the kernel's input channels. "
+            f"Received: inputs.shape={inputs.shape}, kernel.shape={kernel.shape}"
+        )
+    return jax.lax.conv_general_dilated(
+        inputs, kernel, _tuple(strides, n), _check_padding(padding), rhs_dilation=_tuple(dilation_rate, n),
+        dimension_numbers=_conv_dimension_numbers(n, data_format), feature_group_count=groups,
+    )
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    kernel = convert_to_tensor(kernel)
+    # (spatial..., in, multiplier) -> (spatial..., 1, in * multiplier): one group per input channel.
+    kernel = jnp.reshape(kernel, kernel.shape[:-2] + (1, kernel.shape[-2] * kernel.shape[-1]))
+    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(out, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding):
+    """Per-axis (left, right) padding of the stride-dilated input (TensorFlow's conv-transpose shapes)."""
+    k = (kernel_size - 1) * dilation + 1
+    if padding.lower() == "valid":
+        extra = max(k, stride) - k if output_padding is None else output_padding
+        return k - 1, k - 1 + extra
+    total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
+    left = min(total // 2 + total % 2, k - 1)
+    return left, total - left
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last", dilation_rate=1):
+    inputs = _float_or_same(inputs)
+    kernel = convert_to_tensor(kernel, inputs.dtype)
+    n = inputs.ndim - 2
+    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
+    out_pad = (None,) * n if output_padding is None else _tuple(output_padding, n)
+    pads = [conv_transpose_padding(kernel.shape[i], strides[i], dilation[i], padding, out_pad[i]) for i in range(n)]
+    # Keras kernels are (spatial..., out, in): flip spatially and swap to (spatial..., in, out).
+    kernel = jnp.swapaxes(jnp.flip(kernel, axis=tuple(range(n))), -1, -2)
+    return jax.lax.conv_general_dilated(
+        inputs, kernel, (1,) * n, pads, lhs_dilation=strides, rhs_dilation=dilation,
+        dimension_numbers=_conv_dimension_numbers(n, data_format),
+    )
+
+
+def _float_or_same(x):
+    x = convert_to_tensor(x)
+    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype("float32")
+
+
+# ---------------------------------------------------------------- pooling
+
+
+def _pool_window(inputs, pool_size, strides, data_format):
+    n = inputs.ndim - 2
+    pool = _tuple(pool_size, n)
+    strides = pool if strides is None else _tuple(strides, n)
+    if data_format == "channels_last":
+        return (1,) + pool + (1,), (1,) + strides + (1,)
+    return (1, 1) + pool, (1, 1) + strides
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    inputs = convert_to_tensor(inputs)
+    window, strides = _pool_window(inputs, pool_size, strides, data_format)
+    init = -jnp.inf if jnp.issubdtype(inputs.dtype, jnp.inexact) else jnp.iinfo(inputs.dtype).min
+    return jax.lax.reduce_window(inputs, jnp.asarray(init, inputs.dtype), jax.lax.max, window, strides, _check_padding(padding))
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    inputs = _float_or_same(inputs)
+    window, strides = _pool_window(inputs, pool_size, strides, data_format)
+    padding = _check_padding(padding)
+    total = jax.lax.reduce_window(inputs, jnp.zeros((), inputs.dtype), jax.lax.add, window, strides, padding)
+    if padding == "VALID":
+        return total / jnp.prod(jnp.asarray(window)).astype(inputs.dtype)
+    # 'same': padded positions do not count towards the average.
+    ones = jnp.ones((1,) + inputs.shape[1:], inputs.dtype)
+    count = jax.lax.reduce_window(ones, jnp.zeros((), inputs.dtype), jax.lax.add, window, strides, padding)
+    return total / count
+
+
+# -------------------------------------------------------------- attention
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    query = convert_to_tensor(query)
+    key = convert_to_tensor(key, query.dtype)
+    value = convert_to_tensor(value, query.dtype)
+    heads, kv_heads = query.shape[-2], key.shape[-2]
+    if heads != kv_heads:
+        # Grouped-query attention: each key/value head serves heads // kv_heads query heads.
+        key = jnp.repeat(key, heads // kv_heads, axis=-2)
+        value = jnp.repeat(value, heads // kv_heads, axis=-2)
+    scale = 1.0 / jnp.sqrt(query.shape[-1]).astype(query.dtype) if scale is None else scale
+    logits = jnp.einsum("btnh,bsnh->bnts", query, key, preferred_element_type=jnp.float32) * scale
+    if attn_logits_soft_cap is not None:
+        logits = attn_logits_soft_cap * jnp.tanh(logits / attn_logits_soft_cap)
+    if bias is not None:
+        logits = logits + convert_to_tensor(bias).astype(logits.dtype)
+    keep = None
+    if mask is not None:
+        keep = convert_to_tensor(mask).astype(bool)
+    if is_causal:
+        causal = jnp.tril(jnp.ones((logits.shape[-2], logits.shape[-1]), bool))
+        keep = causal if keep is None else keep & causal
+    if keep is not None:
+        logits = jnp.where(keep, logits, jnp.finfo(logits.dtype).min)
+    weights = jax.nn.softmax(logits, axis=-1).astype(value.dtype)
+    return jnp.einsum("bnts,bsnh->btnh", weights, value)

@@ -930,7 +930,7 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 def histogram(x, bins=10, range=None):
     x = _t(x)
     hist, edges = jnp.histogram(x, bins=bins, range=range)
-    return hist.astype("int32"), edges.astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.inexact) else edges
+    return hist.astype(x.dtype), edges.astype(x.dtype)
 
 
 # ------------------------------------------------------------- creation
@@ -949,8 +949,7 @@ def empty(shape, dtype=None):
 
 
 def full(shape, fill_value, dtype=None):
-    dtype = standardize_dtype(dtype) if dtype is not None else result_type(_dtype_of(fill_value))
-    return jnp.full(shape, _ts(fill_value), dtype=dtype)
+    return jnp.full(shape, _ts(fill_value), dtype=standardize_dtype(dtype))
 
 
 def _like_dtype(dtype):

@@ -24,16 +24,27 @@ def _batch_size(x):
     return jax.tree_util.tree_leaves(x)[0].shape[0]
 
 
-def _forward_and_loss(model, trainable, non_trainable, x, y, sample_weight, training):
-    mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, non_trainable))
+def _updated(scope, variables, values):
+    out = []
+    for v, value in zip(variables, values):
+        new = scope.get_current_value(v)
+        out.append(value if new is None else new)
+    return out
+
+
+def _forward_and_loss(model, trainable, non_trainable, metrics_values, x, y, sample_weight, training):
+    """Forward pass and loss with every variable mapped; per-output loss trackers update here."""
+    mapping = (
+        list(zip(model.trainable_variables, trainable))
+        + list(zip(model.non_trainable_variables, non_trainable))
+        + list(zip(model.metrics_variables, metrics_values))
+    )
     with StatelessScope(state_mapping=mapping, collect_losses=True) as scope:
         y_pred = model(x, training=training)
         loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
-    new_non_trainable = [
-        scope.get_current_value(v) if scope.get_current_value(v) is not None else value
-        for v, value in zip(model.non_trainable_variables, non_trainable)
-    ]
-    return loss, (y_pred, new_non_trainable)
+    non_trainable = _updated(scope, model.non_trainable_variables, non_trainable)
+    metrics_values = _updated(scope, model.metrics_variables, metrics_values)
+    return loss, (y_pred, non_trainable, metrics_values)
 
 
 def _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight):
@@ -42,20 +53,17 @@ def _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight):
         if model._loss_tracker is not None and loss is not None:
             model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         logs = model.compute_metrics(x, y, y_pred, sample_weight)
-    new_values = [
-        scope.get_current_value(v) if scope.get_current_value(v) is not None else value
-        for v, value in zip(variables, metrics_values)
-    ]
-    return logs, new_values
+    return logs, _updated(scope, variables, metrics_values)
 
 
 def train_step(model, state, data):
     trainable, non_trainable, optimizer_values, metrics_values = state
     x, y, sample_weight = unpack_x_y_sample_weight(data)
     grad_fn = jax.value_and_grad(
-        lambda tv: _forward_and_loss(model, tv, non_trainable, x, y, sample_weight, True), has_aux=True
+        lambda tv: _forward_and_loss(model, tv, non_trainable, metrics_values, x, y, sample_weight, True),
+        has_aux=True,
     )
-    (loss, (y_pred, non_trainable)), grads = grad_fn(trainable)
+    (loss, (y_pred, non_trainable, metrics_values)), grads = grad_fn(trainable)
     trainable, optimizer_values = model.optimizer.stateless_apply(optimizer_values, grads, trainable)
     logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
     return logs, (trainable, non_trainable, optimizer_values, metrics_values)
@@ -64,7 +72,9 @@ def train_step(model, state, data):
 def test_step(model, state, data):
     trainable, non_trainable, metrics_values = state
     x, y, sample_weight = unpack_x_y_sample_weight(data)
-    loss, (y_pred, non_trainable) = _forward_and_loss(model, trainable, non_trainable, x, y, sample_weight, False)
+    loss, (y_pred, non_trainable, metrics_values) = _forward_and_loss(
+        model, trainable, non_trainable, metrics_values, x, y, sample_weight, False
+    )
     logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
     return logs, (trainable, non_trainable, metrics_values)
 
@@ -75,11 +85,7 @@ def predict_step(model, state, data):
     mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, non_trainable))
     with StatelessScope(state_mapping=mapping) as scope:
         outputs = model(x, training=False)
-    non_trainable = [
-        scope.get_current_value(v) if scope.get_current_value(v) is not None else value
-        for v, value in zip(model.non_trainable_variables, non_trainable)
-    ]
-    return outputs, (trainable, non_trainable)
+    return outputs, (trainable, _updated(scope, model.non_trainable_variables, non_trainable))
 
 
 class Runner:

@@ -71,9 +71,9 @@ def gelu(x, approximate=True):
     if approximate:
         out = 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
     else:
-        from scipy.special import erf
+        from cornu.backend.numpy.math import _erf64
 
-        out = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+        out = 0.5 * x * (1.0 + _erf64(x / np.sqrt(2.0)))
     return _cast_like(out, x)
 
 
@@ -96,3 +96,175 @@ def one_hot(x, num_classes, axis=-1, dtype="float32", sparse=False):
     if axis != -1:
         out = np.moveaxis(out, -1, axis)
     return out
+
+
+# ----------------------------------------------------------- convolution
+
+
+def _tuple(value, n):
+    return (value,) * n if isinstance(value, int) else tuple(value)
+
+
+def _to_channels_last(x, data_format):
+    return np.moveaxis(x, 1, -1) if data_format == "channels_first" else x
+
+
+def _from_channels_last(x, data_format):
+    return np.moveaxis(x, -1, 1) if data_format == "channels_first" else x
+
+
+def _same_padding(size, kernel, stride, dilation):
+    k = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def _float_or_same(x):
+    x = convert_to_tensor(x)
+    return x if x.dtype.kind == "f" or x.dtype.name == "bfloat16" else x.astype(np.float32)
+
+
+def _windows(x, window, strides, dilation):
+    """Sliding windows over the spatial axes of a channels-last ``x``: (N, out..., C, window...)."""
+    n = x.ndim - 2
+    span = tuple((window[i] - 1) * dilation[i] + 1 for i in range(n))
+    views = np.lib.stride_tricks.sliding_window_view(x, span, axis=tuple(range(1, n + 1)))
+    index = (slice(None),) + tuple(slice(None, None, s) for s in strides) + (slice(None),)
+    index += tuple(slice(None, None, d) for d in dilation)
+    return views[index]
+
+
+def _pad_same(x, window, strides, dilation, value=0.0):
+    n = x.ndim - 2
+    pads = [(0, 0)] + [_same_padding(x.shape[1 + i], window[i], strides[i], dilation[i]) for i in range(n)] + [(0, 0)]
+    return np.pad(x, pads, constant_values=value)
+
+
+def _check_padding(padding):
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"`padding` must be 'valid' or 'same'. Received: padding={padding!r}")
+    return padding
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    inputs = _float_or_same(inputs)
+    kernel = convert_to_tensor(kernel, inputs.dtype)
+    x = _to_channels_last(inputs, data_format)
+    n = x.ndim - 2
+    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
+    window = kernel.shape[:n]
+    if _check_padding(padding) == "same":
+        x = _pad_same(x, window, strides, dilation)
+    patches = _windows(x, window, strides, dilation)  # (N, out..., C, k...)
+    in_per_group, out_channels = kernel.shape[-2], kernel.shape[-1]
+    groups = x.shape[-1] // in_per_group
+    if x.shape[-1] % in_per_group:
+        raise ValueError(
+            "The input channels must be a multiple of the kernel's input channels. "
+            f"Received: inputs.shape={inputs.shape}, kernel.shape={kernel.shape}"
+        )
+    spatial = "".join("abc"[i] for i in range(n))
+    lead = patches.shape[: n + 1]
+    patches = patches.reshape(lead + (groups, in_per_group) + window)
+    weights = kernel.reshape(window + (in_per_group, groups, out_channels // groups))
+    compute = np.float32 if inputs.dtype.name in ("float16", "bfloat16") else inputs.dtype
+    out = np.einsum(f"n...gi{spatial},{spatial}igo->n...go", patches.astype(compute), weights.astype(compute))
+    out = out.reshape(lead + (out_channels,)).astype(inputs.dtype)
+    return _from_channels_last(out, data_format)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    kernel = convert_to_tensor(kernel)
+    kernel = kernel.reshape(kernel.shape[:-2] + (1, kernel.shape[-2] * kernel.shape[-1]))
+    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(out, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def _conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding):
+    k = (kernel_size - 1) * dilation + 1
+    if padding.lower() == "valid":
+        extra = max(k, stride) - k if output_padding is None else output_padding
+        return k - 1, k - 1 + extra
+    total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
+    left = min(total // 2 + total % 2, k - 1)
+    return left, total - left
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last", dilation_rate=1):
+    inputs = _float_or_same(inputs)
+    kernel = convert_to_tensor(kernel, inputs.dtype)
+    x = _to_channels_last(inputs, data_format)
+    n = x.ndim - 2
+    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
+    out_pad = (None,) * n if output_padding is None else _tuple(output_padding, n)
+    shape = (x.shape[0],) + tuple((x.shape[1 + i] - 1) * strides[i] + 1 for i in range(n)) + (x.shape[-1],)
+    dilated = np.zeros(shape, x.dtype)
+    dilated[(slice(None),) + tuple(slice(None, None, s) for s in strides)] = x
+    pads = [_conv_transpose_padding(kernel.shape[i], strides[i], dilation[i], padding, out_pad[i]) for i in range(n)]
+    dilated = np.pad(dilated, [(0, 0)] + pads + [(0, 0)])
+    flipped = np.swapaxes(np.flip(kernel, axis=tuple(range(n))), -1, -2)
+    out = conv(dilated, flipped, 1, "valid", "channels_last", dilation)
+    return _from_channels_last(out, data_format)
+
+
+# ---------------------------------------------------------------- pooling
+
+
+def _pool(inputs, pool_size, strides, padding, data_format, reduce, pad_value):
+    x = _to_channels_last(inputs, data_format)
+    n = x.ndim - 2
+    pool = _tuple(pool_size, n)
+    strides = pool if strides is None else _tuple(strides, n)
+    if _check_padding(padding) == "same":
+        x = _pad_same(x, pool, strides, (1,) * n, value=pad_value)
+    windows = _windows(x, pool, strides, (1,) * n)
+    return reduce(windows, tuple(range(-n, 0))), data_format
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    inputs = convert_to_tensor(inputs)
+    low = -np.inf if inputs.dtype.kind == "f" else np.iinfo(inputs.dtype).min
+    out, data_format = _pool(inputs, pool_size, strides, padding, data_format, lambda w, a: np.max(w, axis=a), low)
+    return _from_channels_last(out, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    inputs = _float_or_same(inputs)
+    # NaN padding marks positions that must not count towards the average.
+    out, data_format = _pool(inputs, pool_size, strides, padding, data_format, lambda w, a: np.nanmean(w, axis=a), np.nan)
+    return _from_channels_last(out.astype(inputs.dtype), data_format)
+
+
+# -------------------------------------------------------------- attention
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    query = convert_to_tensor(query)
+    key = convert_to_tensor(key, query.dtype)
+    value = convert_to_tensor(value, query.dtype)
+    heads, kv_heads = query.shape[-2], key.shape[-2]
+    if heads != kv_heads:
+        key = np.repeat(key, heads // kv_heads, axis=-2)
+        value = np.repeat(value, heads // kv_heads, axis=-2)
+    scale = 1.0 / np.sqrt(query.shape[-1]) if scale is None else scale
+    logits = np.einsum("btnh,bsnh->bnts", query.astype(np.float32), key.astype(np.float32)) * scale
+    if attn_logits_soft_cap is not None:
+        logits = attn_logits_soft_cap * np.tanh(logits / attn_logits_soft_cap)
+    if bias is not None:
+        logits = logits + convert_to_tensor(bias).astype(np.float32)
+    keep = None if mask is None else convert_to_tensor(mask).astype(bool)
+    if is_causal:
+        causal = np.tril(np.ones((logits.shape[-2], logits.shape[-1]), bool))
+        keep = causal if keep is None else keep & causal
+    if keep is not None:
+        logits = np.where(keep, logits, np.finfo(np.float32).min)
+    logits = logits - logits.max(axis=-1, keepdims=True)
+    weights = np.exp(logits)
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    return np.einsum("bnts,bsnh->btnh", weights, value.astype(np.float32)).astype(query.dtype)

@@ -592,7 +592,7 @@ def _int8_to_int32(x1, x2):
 
 def matmul(x1, x2):
     x1, x2 = _int8_to_int32(*_promote(x1, x2))
-    return _r(np.matmul(x1, x2))
+    return _r(np.matmul(x1, x2), dtype=x1.dtype)
 
 
 def dot(x1, x2):
@@ -624,7 +624,10 @@ def einsum(subscripts, *operands, **kwargs):
     operands = _same_dtype(operands)
     if operands and operands[0].dtype == np.int8:
         operands = [o.astype(np.int32) for o in operands]
-    return _r(np.einsum(subscripts, *operands, **kwargs))
+    dtype = operands[0].dtype if operands else None
+    if dtype is not None and dtype.name == "bfloat16":
+        operands = [o.astype(np.float32) for o in operands]
+    return _r(np.einsum(subscripts, *operands, **kwargs), dtype=dtype)
 
 
 def kron(x1, x2):
@@ -943,7 +946,7 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 def histogram(x, bins=10, range=None):
     x = _t(x)
     hist, edges = np.histogram(x, bins=bins, range=range)
-    return hist.astype(np.int32), edges.astype(x.dtype) if _is_float(x) else edges
+    return hist.astype(x.dtype), edges.astype(x.dtype)
 
 
 # ------------------------------------------------------------- creation
@@ -962,7 +965,7 @@ def empty(shape, dtype=None):
 
 
 def full(shape, fill_value, dtype=None):
-    dtype = standardize_dtype(dtype) if dtype is not None else result_type(_dtype_of(fill_value))
+    dtype = standardize_dtype(dtype)
     return np.full(shape, convert_to_tensor(fill_value, dtype), dtype=to_numpy_dtype(dtype))
 
 

@@ -77,3 +77,179 @@ def one_hot(x, num_classes, axis=-1, dtype="float32", sparse=False):
     if axis != -1:
         out = torch.movedim(out, -1, axis)
     return out
+
+
+# ----------------------------------------------------------- convolution
+
+
+def _tuple(value, n):
+    return (value,) * n if isinstance(value, int) else tuple(value)
+
+
+def _to_channels_first(x, data_format):
+    return torch.movedim(x, -1, 1) if data_format == "channels_last" else x
+
+
+def _from_channels_first(x, data_format):
+    return torch.movedim(x, 1, -1) if data_format == "channels_last" else x
+
+
+def _same_padding(size, kernel, stride, dilation):
+    k = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def _pad_spatial(x, pads, value=0.0):
+    flat = []
+    for before, after in reversed(pads):
+        flat.extend([before, after])
+    return F.pad(x, flat, value=value) if any(flat) else x
+
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def _float_or_same(x):
+    x = convert_to_tensor(x)
+    return x if x.is_floating_point() else x.to(torch.float32)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    inputs = _float_or_same(inputs)
+    kernel = convert_to_tensor(kernel, inputs.dtype)
+    n = inputs.ndim - 2
+    x = _to_channels_first(inputs, data_format)
+    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
+    groups = x.shape[1] // kernel.shape[-2]
+    if x.shape[1] % kernel.shape[-2]:
+        raise ValueError(
+            "The input channels must be a multiple of the kernel's input channels. "
+            f"Received: inputs.shape={tuple(inputs.shape)}, kernel.shape={tuple(kernel.shape)}"
+        )
+    padding = padding.lower()
+    if padding == "same":
+        x = _pad_spatial(x, [_same_padding(x.shape[2 + i], kernel.shape[i], strides[i], dilation[i]) for i in range(n)])
+    elif padding != "valid":
+        raise ValueError(f"`padding` must be 'valid' or 'same'. Received: padding={padding!r}")
+    # Keras kernels are (spatial..., in, out); torch wants (out, in, spatial...).
+    weight = kernel.permute((n + 1, n) + tuple(range(n)))
+    out = _CONV[n](x, weight, stride=strides, dilation=dilation, groups=groups)
+    return _from_channels_first(out, data_format)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    kernel = convert_to_tensor(kernel)
+    kernel = kernel.reshape(tuple(kernel.shape[:-2]) + (1, kernel.shape[-2] * kernel.shape[-1]))
+    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
+    out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(out, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def _conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding):
+    k = (kernel_size - 1) * dilation + 1
+    if padding.lower() == "valid":
+        extra = max(k, stride) - k if output_padding is None else output_padding
+        return k - 1, k - 1 + extra
+    total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
+    left = min(total // 2 + total % 2, k - 1)
+    return left, total - left
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last", dilation_rate=1):
+    inputs = _float_or_same(inputs)
+    kernel = convert_to_tensor(kernel, inputs.dtype)
+    n = inputs.ndim - 2
+    x = _to_channels_first(inputs, data_format)
+    strides, dilation = _tuple(strides, n), _tuple(dilation_rate, n)
+    out_pad = (None,) * n if output_padding is None else _tuple(output_padding, n)
+    # Insert stride - 1 zeros between inputs, pad, then run a stride-1 conv with the flipped kernel.
+    if any(s > 1 for s in strides):
+        shape = tuple(x.shape[:2]) + tuple((x.shape[2 + i] - 1) * strides[i] + 1 for i in range(n))
+        dilated = x.new_zeros(shape)
+        dilated[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in strides)] = x
+        x = dilated
+    pads = [_conv_transpose_padding(kernel.shape[i], strides[i], dilation[i], padding, out_pad[i]) for i in range(n)]
+    x = _pad_spatial(x, pads)
+    weight = torch.flip(kernel, dims=tuple(range(n))).permute((n, n + 1) + tuple(range(n)))
+    out = _CONV[n](x, weight, dilation=dilation)
+    return _from_channels_first(out, data_format)
+
+
+# ---------------------------------------------------------------- pooling
+
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+
+
+def _pool_args(inputs, pool_size, strides):
+    n = inputs.ndim - 2
+    pool = _tuple(pool_size, n)
+    return n, pool, pool if strides is None else _tuple(strides, n)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    inputs = convert_to_tensor(inputs)
+    n, pool, strides = _pool_args(inputs, pool_size, strides)
+    x = _to_channels_first(inputs, data_format)
+    if padding.lower() == "same":
+        pads = [_same_padding(x.shape[2 + i], pool[i], strides[i], 1) for i in range(n)]
+        x = _pad_spatial(x, pads, value=float("-inf"))
+    return _from_channels_first(_MAX_POOL[n](x, pool, strides), data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
+    inputs = _float_or_same(inputs)
+    n, pool, strides = _pool_args(inputs, pool_size, strides)
+    x = _to_channels_first(inputs, data_format)
+    if padding.lower() != "same":
+        return _from_channels_first(_AVG_POOL[n](x, pool, strides), data_format)
+    # 'same': average only over real (unpadded) positions.
+    pads = [_same_padding(x.shape[2 + i], pool[i], strides[i], 1) for i in range(n)]
+    total = _AVG_POOL[n](_pad_spatial(x, pads), pool, strides, divisor_override=1) if n > 1 else _AVG_POOL[n](_pad_spatial(x, pads), pool, strides) * pool[0]
+    ones = _pad_spatial(torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype), pads)
+    count = _AVG_POOL[n](ones, pool, strides) * float(torch.tensor(pool).prod())
+    return _from_channels_first(total / count, data_format)
+
+
+# -------------------------------------------------------------- attention
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    query = convert_to_tensor(query)
+    key = convert_to_tensor(key, query.dtype)
+    value = convert_to_tensor(value, query.dtype)
+    q, k, v = (t.transpose(1, 2) for t in (query, key, value))  # (B, N, T, H)
+    heads, kv_heads = q.shape[1], k.shape[1]
+    if heads != kv_heads:
+        k = torch.repeat_interleave(k, heads // kv_heads, dim=1)
+        v = torch.repeat_interleave(v, heads // kv_heads, dim=1)
+    if attn_logits_soft_cap is None:
+        # The fused kernel takes one additive (or boolean) mask: fold bias, mask and causality into it.
+        attn_mask = None if bias is None else convert_to_tensor(bias, q.dtype)
+        keep = None if mask is None else convert_to_tensor(mask).bool()
+        if is_causal:
+            causal = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+            keep = causal if keep is None else keep & causal
+        if keep is not None:
+            blocked = torch.tensor(torch.finfo(q.dtype).min, dtype=q.dtype)
+            additive = torch.where(keep, torch.zeros((), dtype=q.dtype), blocked)
+            attn_mask = additive if attn_mask is None else attn_mask + additive
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, scale=scale)
+        return out.transpose(1, 2)
+    scale = q.shape[-1] ** -0.5 if scale is None else scale
+    logits = torch.einsum("bnth,bnsh->bnts", q.float(), k.float()) * scale
+    logits = attn_logits_soft_cap * torch.tanh(logits / attn_logits_soft_cap)
+    if bias is not None:
+        logits = logits + convert_to_tensor(bias).float()
+    if mask is not None:
+        logits = logits.masked_fill(~convert_to_tensor(mask).bool(), torch.finfo(logits.dtype).min)
+    if is_causal:
+        causal = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+        logits = logits.masked_fill(~causal, torch.finfo(logits.dtype).min)
+    weights = torch.softmax(logits, dim=-1).to(v.dtype)
+    return torch.einsum("bnts,bnsh->bnth", weights, v).transpose(1, 2)

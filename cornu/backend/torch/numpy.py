@@ -446,9 +446,8 @@ def prod(x, axis=None, keepdims=False, dtype=None):
         out = torch.prod(x, dtype=dtype)
         return out.reshape((1,) * x.ndim) if keepdims else out
     axes = [axis] if isinstance(axis, int) else list(axis)
-    x = x.to(dtype)
     for a in sorted((a % x.ndim for a in axes), reverse=True):
-        x = torch.prod(x, dim=a, keepdim=keepdims)
+        x = torch.prod(x, dim=a, keepdim=keepdims, dtype=dtype)
     return x
 
 
@@ -547,12 +546,12 @@ def argmin(x, axis=None, keepdims=False):
 
 def any(x, axis=None, keepdims=False):
     x = _t(x)
-    return _reduce(torch.any, x, axis, keepdims) if axis is None or isinstance(axis, int) else _reduce(torch.any, x.bool(), axis, keepdims)
+    return _reduce(torch.any, x if x.dtype == torch.bool else x.bool(), axis, keepdims)
 
 
 def all(x, axis=None, keepdims=False):
     x = _t(x)
-    return _reduce(torch.all, x, axis, keepdims) if axis is None or isinstance(axis, int) else _reduce(torch.all, x.bool(), axis, keepdims)
+    return _reduce(torch.all, x if x.dtype == torch.bool else x.bool(), axis, keepdims)
 
 
 def count_nonzero(x, axis=None):
@@ -775,7 +774,7 @@ def dot(x1, x2):
 
 def vdot(x1, x2):
     x1, x2 = _promote(x1, x2)
-    return torch.sum(torch.conj(x1.reshape(-1)) * x2.reshape(-1))
+    return torch.sum(torch.conj(x1.reshape(-1)) * x2.reshape(-1), dtype=x1.dtype)
 
 
 def inner(x1, x2):
@@ -1093,7 +1092,8 @@ def triu(x, k=0):
 
 
 def vander(x, N=None, increasing=False):
-    return torch.vander(_t(x), N=N, increasing=increasing)
+    x = _t(x)
+    return torch.vander(x, N=N, increasing=increasing).to(x.dtype)
 
 
 def copy(x):
@@ -1255,9 +1255,9 @@ def histogram(x, bins=10, range=None):
     lo, hi = (compute.min().item(), compute.max().item()) if range is None else range
     if lo == hi:
         lo, hi = lo - 0.5, hi + 0.5
-    counts = torch.histc(compute, bins=bins, min=lo, max=hi).to(torch.int32)
+    counts = torch.histc(compute, bins=bins, min=lo, max=hi)
     edges = torch.linspace(lo, hi, bins + 1, dtype=compute.dtype)
-    return counts, edges.to(x.dtype) if x.is_floating_point() else edges
+    return counts.to(x.dtype), edges.to(x.dtype)
 
 
 # ------------------------------------------------------------- creation
@@ -1279,8 +1279,7 @@ empty = zeros
 
 
 def full(shape, fill_value, dtype=None):
-    dtype = standardize_dtype(dtype) if dtype is not None else result_type(_dtype_of(fill_value))
-    fill_value = convert_to_tensor(fill_value, dtype)
+    fill_value = convert_to_tensor(fill_value, standardize_dtype(dtype))
     return torch.broadcast_to(fill_value, _shape(shape)).clone()
 
 
