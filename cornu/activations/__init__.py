@@ -5,8 +5,6 @@ Example:
 True
 """
 
-import types
-
 from cornu.activations.activations import (
     celu,
     elu,

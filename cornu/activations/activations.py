@@ -125,10 +125,7 @@ def soft_shrink(x, threshold=0.5):
     Example:
     >>> cornu.activations.soft_shrink([-1.0, 0.2, 1.0])  # [-0.5, 0.0, 0.5]
     """
-    x = ops.convert_to_tensor(x)
-    zero = ops.zeros_like(x)
-    shrunk_up = ops.where(ops.less(x, -threshold), x + threshold, zero)
-    return ops.where(ops.greater(x, threshold), x - threshold, shrunk_up)
+    return ops.soft_shrink(x, threshold=threshold)
 
 
 @keras_export("keras.activations.sparse_plus")
@@ -138,9 +135,7 @@ def sparse_plus(x):
     Example:
     >>> cornu.activations.sparse_plus([-2.0, 0.0, 2.0])  # [0.0, 0.25, 2.0]
     """
-    x = ops.convert_to_tensor(x)
-    middle = ops.where(ops.less_equal(x, -1.0), ops.zeros_like(x), 0.25 * ops.square(x + 1.0))
-    return ops.where(ops.greater_equal(x, 1.0), x, middle)
+    return ops.sparse_plus(x)
 
 
 @keras_export("keras.activations.silu", "keras.activations.swish")
@@ -163,8 +158,7 @@ def squareplus(x, b=4):
     Example:
     >>> cornu.activations.squareplus([0.0])  # [1.0]
     """
-    x = ops.convert_to_tensor(x)
-    return (x + ops.sqrt(ops.square(x) + ops.cast(b, x.dtype))) / 2
+    return ops.squareplus(x, b=b)
 
 
 @keras_export("keras.activations.gelu")
@@ -184,8 +178,7 @@ def celu(x, alpha=1.0):
     Example:
     >>> cornu.activations.celu([-1.0, 1.0])  # [-0.632, 1.0]
     """
-    x = ops.convert_to_tensor(x)
-    return ops.maximum(x, 0.0) + ops.minimum(0.0, alpha * (ops.exp(x / alpha) - 1.0))
+    return ops.celu(x, alpha=alpha)
 
 
 @keras_export("keras.activations.glu")
@@ -195,14 +188,7 @@ def glu(x, axis=-1):
     Example:
     >>> cornu.activations.glu([[1.0, 0.0]])  # [[0.5]]
     """
-    x = ops.convert_to_tensor(x)
-    if x.shape[axis] % 2 != 0:
-        raise ValueError(
-            "`glu` splits the input in two equal halves, so the size of `axis` must be even. "
-            f"Received: x.shape={tuple(x.shape)}, axis={axis}"
-        )
-    a, b = ops.split(x, 2, axis=axis)
-    return a * ops.sigmoid(b)
+    return ops.glu(x, axis=axis)
 
 
 @keras_export("keras.activations.tanh")
@@ -222,8 +208,7 @@ def tanh_shrink(x):
     Example:
     >>> cornu.activations.tanh_shrink([1.0])  # [0.238]
     """
-    x = ops.convert_to_tensor(x)
-    return x - ops.tanh(x)
+    return ops.tanh_shrink(x)
 
 
 @keras_export("keras.activations.hard_tanh")
@@ -233,8 +218,7 @@ def hard_tanh(x):
     Example:
     >>> cornu.activations.hard_tanh([-2.0, 0.5])  # [-1.0, 0.5]
     """
-    x = ops.convert_to_tensor(x)
-    return ops.clip(x, ops.cast(-1.0, x.dtype), ops.cast(1.0, x.dtype))
+    return ops.hard_tanh(x)
 
 
 @keras_export("keras.activations.hard_shrink")
@@ -244,8 +228,7 @@ def hard_shrink(x, threshold=0.5):
     Example:
     >>> cornu.activations.hard_shrink([-1.0, 0.2])  # [-1.0, 0.0]
     """
-    x = ops.convert_to_tensor(x)
-    return ops.where(ops.greater(ops.abs(x), threshold), x, ops.zeros_like(x))
+    return ops.hard_shrink(x, threshold=threshold)
 
 
 @keras_export("keras.activations.threshold")
@@ -255,8 +238,7 @@ def threshold(x, threshold, default_value):
     Example:
     >>> cornu.activations.threshold([1.0, 3.0], 2.0, -1.0)  # [-1.0, 3.0]
     """
-    x = ops.convert_to_tensor(x)
-    return ops.where(ops.greater(x, threshold), x, ops.full_like(x, default_value))
+    return ops.threshold(x, threshold, default_value)
 
 
 @keras_export("keras.activations.sigmoid")
@@ -276,8 +258,7 @@ def sparse_sigmoid(x):
     Example:
     >>> cornu.activations.sparse_sigmoid([-2.0, 0.0, 2.0])  # [0.0, 0.5, 1.0]
     """
-    x = ops.convert_to_tensor(x)
-    return ops.clip(0.5 * (x + 1.0), ops.cast(0.0, x.dtype), ops.cast(1.0, x.dtype))
+    return ops.sparse_sigmoid(x)
 
 
 @keras_export("keras.activations.exponential")
@@ -317,8 +298,7 @@ def hard_silu(x):
     Example:
     >>> cornu.activations.hard_silu([3.0])  # [3.0]
     """
-    x = ops.convert_to_tensor(x)
-    return x * ops.hard_sigmoid(x)
+    return ops.hard_silu(x)
 
 
 hard_swish = hard_silu
@@ -365,15 +345,4 @@ def sparsemax(x, axis=-1):
     Example:
     >>> cornu.activations.sparsemax([[1.0, 0.0, -1.0]])  # [[1.0, 0.0, 0.0]]
     """
-    x = ops.convert_to_tensor(x)
-    sorted_desc = ops.flip(ops.sort(x, axis=axis), axis=axis)
-    size = x.shape[axis]
-    rank_shape = [1] * len(x.shape)
-    rank_shape[axis] = size
-    ranks = ops.reshape(ops.arange(1, size + 1, dtype=x.dtype), rank_shape)
-    cumulative = ops.cumsum(sorted_desc, axis=axis)
-    in_support = ops.greater(1.0 + ranks * sorted_desc, cumulative)
-    support_size = ops.sum(ops.cast(in_support, x.dtype), axis=axis, keepdims=True)
-    support_sum = ops.sum(ops.where(in_support, sorted_desc, ops.zeros_like(sorted_desc)), axis=axis, keepdims=True)
-    tau = (support_sum - 1.0) / support_size
-    return ops.maximum(x - tau, 0.0)
+    return ops.sparsemax(x, axis=axis)

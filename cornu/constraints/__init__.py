@@ -17,7 +17,13 @@ unit_norm = UnitNorm
 ALL_OBJECTS = (Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm)
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update(
-    {"constraint": Constraint, "max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
+    {
+        "constraint": Constraint,
+        "max_norm": MaxNorm,
+        "min_max_norm": MinMaxNorm,
+        "non_neg": NonNeg,
+        "unit_norm": UnitNorm,
+    }
 )
 
 
@@ -39,7 +45,8 @@ def _builtin_from_config(config, custom_objects):
         name, inner = config, {}
     elif isinstance(config, dict) and set(config) <= {"class_name", "config", "module", "registered_name"}:
         name, inner = config.get("class_name"), config.get("config") or {}
-        if config.get("module") not in (None, "keras.constraints") or config.get("registered_name") not in (None, name):
+        own_module = config.get("module") in (None, "keras.constraints")
+        if not own_module or config.get("registered_name") not in (None, name):
             return None
     else:
         return None

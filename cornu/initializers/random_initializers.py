@@ -10,7 +10,6 @@ import random as python_random
 
 import numpy as np
 
-from cornu import backend
 from cornu import ops
 from cornu import random
 from cornu.initializers.initializer import Initializer
@@ -222,7 +221,11 @@ class _FixedVarianceScaling(VarianceScaling):
         )
 
     def get_config(self):
-        return {"seed": _serialize_seed(self._init_seed), "input_axes": self.input_axes, "output_axes": self.output_axes}
+        return {
+            "seed": _serialize_seed(self._init_seed),
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 @keras_export("keras.initializers.GlorotUniform", "keras.initializers.glorot_uniform")
@@ -291,18 +294,6 @@ class HeUniform(_FixedVarianceScaling):
     _scale, _mode, _distribution = 2.0, "fan_in", "uniform"
 
 
-def _qr(a):
-    try:
-        from cornu.ops.linalg import qr
-    except ImportError:
-        qr = None
-    if qr is not None:
-        return qr(a)
-    # TODO(lead): drop this host fallback once cornu.ops.linalg.qr exists.
-    q, r = np.linalg.qr(ops.convert_to_numpy(a).astype("float64"))
-    return ops.convert_to_tensor(q, a.dtype), ops.convert_to_tensor(r, a.dtype)
-
-
 @keras_export(
     "keras.initializers.Orthogonal",
     "keras.initializers.orthogonal",
@@ -333,7 +324,7 @@ class Orthogonal(RandomInitializer):
         rows = math.prod(shape[:-1])
         cols = shape[-1]
         sample = random.normal((max(rows, cols), min(rows, cols)), seed=self.seed, dtype=dtype)
-        q, r = _qr(sample)
+        q, r = ops.qr(sample)
         # Fix the sign of each column so the result is uniform over orthogonal matrices.
         q = q * ops.sign(ops.diag(r))
         if rows < cols:

@@ -448,7 +448,12 @@ class Layer(Operation):
         if not self._call_has_mask_arg:
             kwargs.pop("mask", None)
         elif kwargs.get("mask") is None and args:
-            mask = backend.get_keras_mask(args[0])
+            first = args[0]
+            if isinstance(first, (list, tuple)):
+                masks = [backend.get_keras_mask(x) for x in first]
+                mask = masks if any(m is not None for m in masks) else None
+            else:
+                mask = backend.get_keras_mask(first)
             if mask is not None:
                 kwargs["mask"] = mask
         _CALL_CONTEXT.depth = depth + 1

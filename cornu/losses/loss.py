@@ -149,13 +149,6 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
-def divide_no_nan(x1, x2):
-    """``x1 / x2``, with 0 wherever ``x2`` is 0."""
-    zero = ops.equal(x2, 0)
-    safe = ops.where(zero, ops.ones_like(x2), x2)
-    return ops.where(zero, ops.zeros_like(ops.divide(x1, safe)), ops.divide(x1, safe))
-
-
 def _num_elements(x, dtype):
     return ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(x), dtype="int32")), dtype)
 
@@ -170,7 +163,7 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
             divisor = ops.cast(ops.sum(sample_weight), loss.dtype)
         else:
             divisor = _num_elements(values, loss.dtype)
-        loss = divide_no_nan(loss, divisor)
+        loss = ops.divide_no_nan(loss, divisor)
     return loss
 
 
@@ -186,7 +179,7 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     if reduction in ("mean", "sum_over_batch_size"):
         total = _num_elements(mask, dtype)
         valid = ops.sum(ops.cast(mask, dtype))
-        mask_weight = divide_no_nan(total, valid)
+        mask_weight = ops.divide_no_nan(total, valid)
         float_mask = ops.where(ops.cast(mask, "bool"), mask_weight, ops.zeros_like(mask_weight))
     else:
         float_mask = ops.cast(mask, dtype)

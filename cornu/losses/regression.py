@@ -29,10 +29,10 @@ def _prepare(y_true, y_pred, fn_name):
 
 
 def l2_normalize(x, axis=-1):
-    """``x / max(||x||, epsilon)`` along ``axis``."""
+    """``x / max(||x||, epsilon)`` along ``axis``, as ``x * min(rsqrt(sum(x**2)), 1/epsilon)`` like Keras."""
     x = ops.convert_to_tensor(x)
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
-    inv_norm = ops.minimum(1.0 / ops.sqrt(square_sum), 1.0 / backend.epsilon())
+    inv_norm = ops.minimum(ops.rsqrt(square_sum), 1.0 / backend.epsilon())
     return x * inv_norm
 
 

@@ -7,17 +7,6 @@ from cornu.metrics.reduction_metrics import MeanMetricWrapper
 from cornu.saving.registry import keras_export
 
 
-def in_top_k(targets, predictions, k):
-    """Whether each target's score is among the ``k`` largest of its row (ties count in its favour).
-
-    A NaN score never counts as large.
-    """
-    at_label = ops.take_along_axis(predictions, ops.expand_dims(targets, axis=-1), axis=-1)
-    at_label = ops.where(ops.isnan(at_label), ops.full_like(at_label, float("-inf")), at_label)
-    rank = 1 + ops.sum(ops.cast(ops.greater(predictions, at_label), "int32"), axis=-1)
-    return ops.less_equal(rank, k)
-
-
 def accuracy(y_true, y_pred):
     """1.0 where ``y_true == y_pred`` exactly, else 0.0."""
     y_pred = ops.convert_to_tensor(y_pred)
@@ -107,7 +96,7 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.argmax(ops.convert_to_tensor(y_true, dtype=y_pred.dtype), axis=-1)
     y_true, y_pred, original_shape, reshape_matches = _flatten_for_top_k(y_true, y_pred)
-    matches = ops.cast(in_top_k(ops.cast(y_true, "int32"), y_pred, k), backend.floatx())
+    matches = ops.cast(ops.in_top_k(ops.cast(y_true, "int32"), y_pred, k=k), backend.floatx())
     if reshape_matches:
         matches = ops.reshape(matches, original_shape)
     return matches
@@ -130,7 +119,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
         # Count a label listed several times among the first k only once.
         matches = ops.any(ops.equal(ops.expand_dims(y_true, axis=1), y_pred[:, :k]), axis=1)
     else:
-        matches = in_top_k(y_true, y_pred, k)
+        matches = ops.in_top_k(y_true, y_pred, k=k)
     matches = ops.cast(matches, backend.floatx())
     if reshape_matches:
         matches = ops.reshape(matches, original_shape)

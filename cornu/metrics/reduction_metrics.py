@@ -2,7 +2,7 @@
 
 from cornu import backend
 from cornu import ops
-from cornu.losses.loss import apply_mask, divide_no_nan, squeeze_or_expand_to_same_rank
+from cornu.losses.loss import apply_mask, squeeze_or_expand_to_same_rank
 from cornu.metrics.metric import Metric
 from cornu.saving.registry import keras_export
 
@@ -98,7 +98,7 @@ class Mean(Metric):
         self.count.assign(0)
 
     def result(self):
-        return divide_no_nan(self.total.value, ops.cast(self.count.value, dtype=self.dtype))
+        return ops.divide_no_nan(self.total.value, ops.cast(self.count.value, dtype=self.dtype))
 
 
 @keras_export("keras.metrics.MeanMetricWrapper")

@@ -143,10 +143,6 @@ class LogCoshError(_NameDtypeConfig, MeanMetricWrapper):
         self._direction = "down"
 
 
-def _isinf(x):
-    return ops.logical_and(ops.logical_not(ops.isfinite(x)), ops.logical_not(ops.isnan(x)))
-
-
 @keras_export("keras.metrics.R2Score")
 class R2Score(Metric):
     """Coefficient of determination R², optionally adjusted for ``num_regressors``.
@@ -220,7 +216,7 @@ class R2Score(Metric):
         mean = self.sum.value / self.count.value
         total = self.squared_sum.value - self.sum.value * mean
         raw_scores = 1 - (self.total_mse.value / total)
-        raw_scores = ops.where(_isinf(raw_scores), ops.zeros_like(raw_scores), raw_scores)
+        raw_scores = ops.where(ops.isinf(raw_scores), ops.zeros_like(raw_scores), raw_scores)
         if self.class_aggregation == "uniform_average":
             r2_score = ops.mean(raw_scores)
         elif self.class_aggregation == "variance_weighted_average":

@@ -44,12 +44,17 @@ def functional_from_config(cls, config, custom_objects=None):
     while pending:
         progressed = False
         remaining = []
+        blocked = set()  # a layer's calls must be replayed in order: node k is that layer's k-th output
         for name, node_config in pending:
+            if name in blocked:
+                remaining.append((name, node_config))
+                continue
             try:
                 args = [resolve(a) for a in node_config.get("args", [])]
                 kwargs = {k: resolve(v) for k, v in node_config.get("kwargs", {}).items()}
             except LookupError:
                 remaining.append((name, node_config))
+                blocked.add(name)
                 continue
             created_outputs[name].append(layers[name](*args, **kwargs))
             progressed = True

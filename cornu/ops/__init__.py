@@ -1,14 +1,36 @@
 """``cornu.ops``: the public op API, identical on every backend.
 
-``cornu.ops.numpy`` and ``cornu.ops.nn`` are also flattened here, as in Keras.
+As in Keras, ``cornu.ops.numpy``, ``cornu.ops.nn``, ``cornu.ops.linalg`` and the
+core/math ops are flattened here; ``cornu.ops.image`` stays a sub-module.
 """
 
+from cornu.ops import image
+from cornu.ops import linalg
 from cornu.ops import nn
 from cornu.ops import numpy
 from cornu.ops.core import *  # noqa: F401,F403
-from cornu.ops.core import cast, cond, convert_to_numpy, convert_to_tensor, dtype, fori_loop, is_tensor, shape
-from cornu.ops.core import stop_gradient, while_loop
+from cornu.ops.linalg import *  # noqa: F401,F403
+from cornu.ops.math import *  # noqa: F401,F403
 from cornu.ops.nn import *  # noqa: F401,F403
 from cornu.ops.numpy import *  # noqa: F401,F403
+from cornu.ops.core import map, slice  # noqa: F401  (shadow builtins on purpose, as Keras does)
 from cornu.ops.numpy import abs, all, any, max, min, round, sum  # noqa: F401  (shadow builtins on purpose)
 from cornu.ops.operation import Operation, any_symbolic_tensors
+
+
+def _register_public_paths():
+    from cornu.saving.registry import keras_export
+
+    for module, namespace in ((numpy, "numpy"), (nn, "nn"), (linalg, "linalg"), (image, "image")):
+        for name in module.__all__:
+            paths = [f"keras.ops.{namespace}.{name}"] + ([] if namespace == "image" else [f"keras.ops.{name}"])
+            keras_export(*paths)(getattr(module, name))
+    from cornu.ops import core as _core
+    from cornu.ops import math as _math
+
+    for module in (_core, _math):
+        for name in module.__all__:
+            keras_export(f"keras.ops.{name}")(getattr(module, name))
+
+
+_register_public_paths()

@@ -128,3 +128,6 @@ def extract_sequences(x, sequence_length, sequence_stride):
     Example: ``extract_sequences(ops.arange(5), 2, 2)  # [[0, 1], [2, 3]]``
     """
     return _b.extract_sequences(x, sequence_length, sequence_stride)
+
+
+__all__ = [n for n, v in list(globals().items()) if callable(v) and getattr(v, "__module__", None) == __name__ and not n.startswith("_")]

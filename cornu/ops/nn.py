@@ -491,3 +491,6 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         query, key, value, bias=bias, mask=mask, scale=scale, is_causal=is_causal,
         flash_attention=flash_attention, attn_logits_soft_cap=attn_logits_soft_cap,
     )
+
+
+__all__ = [n for n, v in list(globals().items()) if callable(v) and getattr(v, "__module__", None) == __name__ and not n.startswith("_")]

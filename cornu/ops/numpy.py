@@ -1504,3 +1504,5 @@ def zeros_like(x, dtype=None):
     """Zeros with the shape (and dtype) of `x`. Example: ``ops.zeros_like([1, 2])  # [0, 0]``"""
     return _b.zeros_like(x, dtype=dtype)
 
+
+__all__ = [n for n, v in list(globals().items()) if callable(v) and getattr(v, "__module__", None) == __name__ and not n.startswith("_")]

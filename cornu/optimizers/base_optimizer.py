@@ -108,7 +108,8 @@ class Optimizer:
         if use_ema:
             if not 0 <= ema_momentum <= 1:
                 raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
-            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+            bad_frequency = not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1
+            if ema_overwrite_frequency and bad_frequency:
                 raise ValueError(
                     "`ema_overwrite_frequency` must be an integer >= 1 or None. "
                     f"Received: ema_overwrite_frequency={ema_overwrite_frequency}"

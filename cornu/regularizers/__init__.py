@@ -17,7 +17,14 @@ orthogonal_regularizer = OrthogonalRegularizer
 ALL_OBJECTS = (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update(
-    {"regularizer": Regularizer, "l1": L1, "l2": L2, "l1l2": L1L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
+    {
+        "regularizer": Regularizer,
+        "l1": L1,
+        "l2": L2,
+        "l1l2": L1L2,
+        "l1_l2": L1L2,
+        "orthogonal_regularizer": OrthogonalRegularizer,
+    }
 )
 
 
@@ -39,7 +46,8 @@ def _builtin_from_config(config, custom_objects):
         name, inner = config, {}
     elif isinstance(config, dict) and set(config) <= {"class_name", "config", "module", "registered_name"}:
         name, inner = config.get("class_name"), config.get("config") or {}
-        if config.get("module") not in (None, "keras.regularizers") or config.get("registered_name") not in (None, name):
+        own_module = config.get("module") in (None, "keras.regularizers")
+        if not own_module or config.get("registered_name") not in (None, name):
             return None
     else:
         return None

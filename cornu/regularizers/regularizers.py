@@ -9,7 +9,8 @@ from cornu.saving.registry import keras_export
 
 def validate_float_arg(value, name):
     """Returns ``value`` as a float, or raises if it is not a finite number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, (float, int)) or math.isinf(value) or math.isnan(value) or value < 0:
+    is_number = isinstance(value, (float, int)) and not isinstance(value, bool)
+    if not is_number or math.isinf(value) or math.isnan(value) or value < 0:
         raise ValueError(f"Invalid value for argument {name}: expected a non-negative float. Received: {name}={value}")
     return float(value)
 
@@ -122,13 +123,17 @@ class OrthogonalRegularizer(Regularizer):
     def __init__(self, factor=0.01, mode="rows"):
         self.factor = validate_float_arg(factor, name="factor")
         if mode not in ("rows", "columns"):
-            raise ValueError(f'Invalid value for argument `mode`. Expected one of {{"rows", "columns"}}. Received: mode={mode}')
+            raise ValueError(
+                f'Invalid value for argument `mode`. Expected one of {{"rows", "columns"}}. Received: mode={mode}'
+            )
         self.mode = mode
 
     def __call__(self, inputs):
         inputs = ops.convert_to_tensor(inputs)
         if len(inputs.shape) != 2:
-            raise ValueError(f"Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape={tuple(inputs.shape)}")
+            raise ValueError(
+                f"Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape={tuple(inputs.shape)}"
+            )
         if self.mode == "rows":
             normalized = _l2_normalize(inputs, axis=1)
             product = ops.matmul(normalized, ops.transpose(normalized))

@@ -81,33 +81,23 @@ def is_saveable(obj):
     return object_type(obj) is not None
 
 
-def _probe(kind):
-    """A bare object of the given kind, whose attribute names are the ones never walked."""
-    _, _, layer, operation, metric, optimizer, loss = _base_classes()
-    if kind in ("Layer", "Functional", "Sequential"):
-        return layer(name="cornu_saving_probe")
-    if kind == "Operation":
-        return operation(name="cornu_saving_probe")
-    if kind == "Metric":
-        return metric(name="cornu_saving_probe")
-    if kind == "Loss":
-        return loss(name="cornu_saving_probe")
-    if kind == "Optimizer":
-        try:
-            return optimizer(learning_rate=1.0, name="cornu_saving_probe")
-        except TypeError:
-            return optimizer()
-    raise ValueError(f"Unknown saveable kind: {kind!r}")
+def _base_class(kind):
+    functional, sequential, layer, operation, metric, optimizer, loss = _base_classes()
+    return {"Layer": layer, "Functional": layer, "Sequential": layer, "Operation": operation,
+            "Metric": metric, "Optimizer": optimizer, "Loss": loss}.get(kind)
 
 
 def attribute_skipset(kind):
-    """Attribute names not walked for objects of ``kind`` (those of a bare base object)."""
+    """Attribute names not walked for objects of ``kind``: those a bare base object already has."""
     if kind not in _SKIPSETS:
-        try:
-            names = set(dir(_probe(kind)))
-        except Exception:  # a base class that cannot be built bare: fall back to its class attributes
-            names = set(dir(dict(zip(("Layer", "Operation", "Metric", "Optimizer", "Loss"),
-                                     _base_classes()[2:])).get(kind, object)))
+        base = _base_class(kind)
+        names = set(dir(object))
+        if base is not None:
+            try:
+                kwargs = {"learning_rate": 1.0} if kind == "Optimizer" else {}
+                names.update(dir(base(name="cornu_saving_probe", **kwargs)))
+            except Exception:  # a base that cannot be built bare: its class attributes still tell most
+                names.update(dir(base))
         names.add("_self_unconditional_dependency_names")
         if kind == "Functional":
             names.update(("operations", "_operations"))

@@ -1,5 +1,8 @@
 """Custom layers in saved models: registered, passed as custom_objects, or missing; Lambda and safe_mode."""
 
+import os
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -82,3 +85,69 @@ def test_lambda_needs_safe_mode_off(tmp_path):
     restored = cornu.saving.load_model(tmp_path / "m.keras", safe_mode=False)
     x = np.arange(6, dtype="float32").reshape(2, 3)
     np.testing.assert_allclose(restored.predict(x, verbose=0), x * 2.0 + 1.0, atol=1e-6)
+
+
+@cornu.saving.register_keras_serializable(package="saving_test")
+class Vocabulary(cornu.layers.Layer):
+    """Keeps state in asset files, like Keras's lookup layers."""
+
+    def __init__(self, tokens=None, **kwargs):
+        super().__init__(**kwargs)
+        self.tokens = list(tokens or [])
+
+    def call(self, x):
+        return x + float(len(self.tokens))
+
+    def save_assets(self, dir_path):
+        with open(os.path.join(dir_path, "vocabulary.txt"), "w") as f:
+            f.write("\n".join(self.tokens))
+
+    def load_assets(self, dir_path):
+        with open(os.path.join(dir_path, "vocabulary.txt")) as f:
+            self.tokens = f.read().split("\n")
+
+    def get_config(self):
+        return super().get_config()  # the tokens travel as an asset, not in the config
+
+
+@pytest.mark.parametrize("zipped", [True, False])
+def test_assets_round_trip(tmp_path, zipped):
+    inputs = cornu.Input(shape=(2,))
+    model = cornu.Model(inputs, Vocabulary(["a", "b", "c"])(inputs))
+    path = tmp_path / ("m.keras" if zipped else "m_dir")
+    model.save(path, zipped=zipped)
+    if zipped:
+        assert "assets/layers/vocabulary/vocabulary.txt" in zipfile.ZipFile(path).namelist()
+    else:
+        assert (path / "assets" / "layers" / "vocabulary" / "vocabulary.txt").read_text() == "a\nb\nc"
+    restored = cornu.saving.load_model(path)
+    assert restored.layers[1].tokens == ["a", "b", "c"]
+    np.testing.assert_allclose(restored.predict(np.zeros((1, 2), "float32"), verbose=0), [[3.0, 3.0]])
+
+
+@cornu.saving.register_keras_serializable(package="saving_test")
+class TwoStageNet(cornu.Model):
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.first = cornu.layers.Dense(units)
+        self.blocks = [cornu.layers.Dense(units, activation="relu"), cornu.layers.Dense(2)]
+
+    def call(self, x):
+        x = self.first(x)
+        for block in self.blocks:
+            x = block(x)
+        return x
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_registered_subclassed_model_round_trip(tmp_path):
+    model = TwoStageNet(units=4)
+    x, _ = data()
+    expected = model.predict(x, verbose=0)
+    model.save(tmp_path / "net.keras")
+    restored = cornu.saving.load_model(tmp_path / "net.keras")
+    assert type(restored) is TwoStageNet and restored.units == 4
+    np.testing.assert_allclose(restored.predict(x, verbose=0), expected, atol=1e-6)

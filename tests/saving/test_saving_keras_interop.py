@@ -3,6 +3,7 @@
 import json
 
 import h5py
+import ml_dtypes
 import numpy as np
 import pytest
 
@@ -46,6 +47,13 @@ model.save("keras_mlp.keras")
 model.save_weights("keras_mlp.weights.h5")
 np.save("keras_mlp_pred.npy", model.predict(x, verbose=0))
 np.savez("keras_mlp_optvars.npz", *[np.asarray(v.numpy()) for v in model.optimizer.variables])
+
+bf16 = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(3, dtype="bfloat16")])
+bf16.load_weights("cornu_bf16.weights.h5")
+np.save("keras_kernel_of_cornu_bf16.npy", np.asarray(bf16.layers[0].kernel.numpy()).astype("float32"))
+bf16.layers[0].kernel.assign(np.arange(6).reshape(2, 3) / 7.0)
+bf16.save_weights("keras_bf16.weights.h5")
+np.save("keras_bf16_kernel.npy", np.asarray(bf16.layers[0].kernel.numpy()).astype("float32"))
 """
 
 
@@ -67,6 +75,10 @@ def exchange(tmp_path_factory):
             "pred": model.predict(x, verbose=0),
             "optvars": [np.asarray(v.numpy()) for v in model.optimizer.variables] if model.compiled else None,
         }
+    bf16 = cornu.Sequential([cornu.Input(shape=(2,)), cornu.layers.Dense(3, dtype="bfloat16")])
+    bf16.layers[0].kernel.assign(np.linspace(-1, 1, 6).reshape(2, 3).astype(ml_dtypes.bfloat16))
+    bf16.save_weights(folder / "cornu_bf16.weights.h5")
+    expected["bf16_kernel"] = bf16.layers[0].kernel.numpy().astype("float32")
     run_keras(KERAS_SCRIPT, folder)
     report = json.loads((folder / "keras_report.json").read_text())
     return folder, x, expected, report
@@ -137,3 +149,13 @@ def test_same_architecture_gives_the_same_file_layout(exchange, tmp_path):
     with_optimizer = has_adam()
     assert _layout(tmp_path / "again.weights.h5", with_optimizer) == _layout(
         folder / "keras_mlp.weights.h5", with_optimizer)
+
+
+def test_bfloat16_weights_move_both_ways(exchange):
+    folder, _, expected, _ = exchange
+    np.testing.assert_array_equal(np.load(folder / "keras_kernel_of_cornu_bf16.npy"), expected["bf16_kernel"])
+    model = cornu.Sequential([cornu.Input(shape=(2,)), cornu.layers.Dense(3, dtype="bfloat16")])
+    model.load_weights(folder / "keras_bf16.weights.h5")
+    assert model.layers[0].kernel.dtype == "bfloat16"
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy().astype("float32"),
+                                  np.load(folder / "keras_bf16_kernel.npy"))

@@ -1,1 +1,24 @@
-"""jax backend: image ops."""
+"""JAX image ops: resizing with ``jax.image.resize``."""
+
+import jax
+import jax.numpy as jnp
+
+from cornu.backend.jax.core import convert_to_tensor
+
+RESIZE_METHODS = {"bilinear": "linear", "nearest": "nearest", "bicubic": "cubic", "lanczos3": "lanczos3", "lanczos5": "lanczos5"}
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, data_format="channels_last"):
+    images = convert_to_tensor(images)
+    if interpolation not in RESIZE_METHODS:
+        raise ValueError(f"`interpolation` must be one of {tuple(RESIZE_METHODS)}. Received: interpolation={interpolation!r}")
+    shape = list(images.shape)
+    h_axis, w_axis = (-3, -2) if data_format == "channels_last" else (-2, -1)
+    shape[h_axis], shape[w_axis] = size
+    dtype = images.dtype
+    x = images if jnp.issubdtype(dtype, jnp.floating) else images.astype("float32")
+    out = jax.image.resize(x, shape, method=RESIZE_METHODS[interpolation], antialias=antialias)
+    if jnp.issubdtype(dtype, jnp.integer):
+        info = jnp.iinfo(dtype)
+        out = jnp.clip(jnp.round(out), info.min, info.max)
+    return out.astype(dtype)

@@ -197,12 +197,11 @@ def custom_gradient(f):
         return f(*args)[0]
 
     def forward(*args):
-        output, grad_fn = f(*args)
-        return output, (args, grad_fn)
+        return f(*args)[0], args
 
-    def backward(residual, upstream):
-        _, grad_fn = residual
-        grads = grad_fn(upstream)
+    def backward(args, upstream):
+        # Residuals must be arrays, so the gradient function is rebuilt from the inputs.
+        grads = f(*args)[1](upstream)
         return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
 
     wrapped.defvjp(forward, backward)

@@ -404,10 +404,17 @@ def std(x, axis=None, keepdims=False):
 def average(x, axis=None, weights=None):
     x = _t(x)
     if weights is None:
-        return _r(np.average(x.astype(to_numpy_dtype(result_type(x.dtype, float))), axis=_axis(axis)))
+        return mean(x, axis=axis)
     weights = _t(weights)
     dtype = to_numpy_dtype(result_type(x.dtype, weights.dtype, float))
-    return _r(np.average(x.astype(dtype), axis=_axis(axis), weights=weights.astype(dtype)), dtype=dtype)
+    x, weights = x.astype(dtype), weights.astype(dtype)
+    if weights.ndim == 1 and x.ndim > 1 and isinstance(axis, int):
+        shape = [1] * x.ndim
+        shape[axis] = -1
+        weights = weights.reshape(shape)
+    weights = np.broadcast_to(weights, x.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _r(np.sum(x * weights, axis=_axis(axis)) / np.sum(weights, axis=_axis(axis)), dtype=dtype)
 
 
 def max(x, axis=None, keepdims=False, initial=None):

@@ -53,7 +53,7 @@ def _function_params(fn):
 
 
 def _is_shape(value):
-    return isinstance(value, tuple) and all(d is None or isinstance(d, int) for d in value)
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
 
 
 def _tuplify_shapes(value):
@@ -128,7 +128,7 @@ class Lambda(Layer):
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
-            specs = optree.tree_map(lambda s: KerasTensor(s, dtype=self.compute_dtype), input_shape,
+            specs = optree.tree_map(lambda s: KerasTensor(tuple(s), dtype=self.compute_dtype), input_shape,
                                     is_leaf=_is_shape, none_is_leaf=False)
             try:
                 outputs = self._infer_output_spec(specs)
@@ -141,8 +141,8 @@ class Lambda(Layer):
         if callable(self._output_shape):
             return self._output_shape(input_shape)
         batch_size = optree.tree_leaves(input_shape, is_leaf=_is_shape)[0]
-        batch_size = batch_size[0] if isinstance(batch_size, tuple) and batch_size else None
-        return optree.tree_map(lambda s: (batch_size,) + s, self._output_shape, is_leaf=_is_shape)
+        batch_size = batch_size[0] if isinstance(batch_size, (tuple, list)) and batch_size else None
+        return optree.tree_map(lambda s: (batch_size,) + tuple(s), self._output_shape, is_leaf=_is_shape)
 
     def compute_output_spec(self, *args, **kwargs):
         if self._output_shape is None:
