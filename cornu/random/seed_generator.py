@@ -12,7 +12,8 @@ from cornu.saving.registry import keras_export
 class SeedGenerator:
     """Produces a new seed each time ``next()`` is called.
 
-    Its state is a non-trainable variable of shape (2,), so a layer that owns
+    Its state is a non-trainable variable ``[seed, counter]`` (Keras's layout, so
+    seeded draws on JAX equal Keras's), so a layer that owns
     one (e.g. ``Dropout``) carries its randomness through the JAX train step.
 
     Example:
@@ -32,7 +33,7 @@ class SeedGenerator:
         dtype = backend.random.SEED_DTYPE
         with backend.name_scope(self.name, caller=self):
             self.state = backend.Variable(
-                lambda shape, dtype: backend.convert_to_tensor(np.array([0, self._initial_seed], dtype=dtype), dtype=dtype),
+                lambda shape, dtype: backend.convert_to_tensor(np.array([self._initial_seed, 0], dtype=dtype), dtype=dtype),
                 shape=(2,),
                 dtype=dtype,
                 trainable=False,
@@ -42,7 +43,7 @@ class SeedGenerator:
     def next(self, ordered=True):
         # Copy: on torch `assign` mutates the variable's tensor in place.
         seed_state = backend.numpy.copy(self.state.value)
-        new_seed = backend.numpy.add(seed_state, backend.convert_to_tensor(np.array([1, 0]), dtype=backend.random.SEED_DTYPE))
+        new_seed = backend.numpy.add(seed_state, backend.convert_to_tensor(np.array([0, 1]), dtype=backend.random.SEED_DTYPE))
         self.state.assign(new_seed)
         return seed_state
 
@@ -59,7 +60,7 @@ def draw_seed(seed):
     if isinstance(seed, SeedGenerator):
         return seed.next()
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        return backend.convert_to_tensor(np.array([0, int(seed)]), dtype=backend.random.SEED_DTYPE)
+        return backend.convert_to_tensor(np.array([int(seed), 0]), dtype=backend.random.SEED_DTYPE)
     if seed is None:
         generator = global_state.get_global_attribute("global_seed_generator")
         if generator is None:

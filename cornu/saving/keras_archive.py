@@ -146,6 +146,7 @@ def check_member_name(name, source):
 
 def _check_zip(zf, source):
     seen = set()
+    inflated = 0  # bytes declared by highly compressed members: many small bombs add up
     for info in zf.infolist():
         check_member_name(info.filename, source)
         if info.filename in seen:
@@ -154,11 +155,13 @@ def _check_zip(zf, source):
                 "which copy is meant is ambiguous."
             )
         seen.add(info.filename)
-        if info.file_size > _BOMB_FLOOR_BYTES and info.file_size > _MAX_EXPANSION * max(info.compress_size, 1):
-            raise KerasArchiveError(
-                f"Refusing to read {source}: the member '{info.filename}' declares {info.file_size} bytes "
-                f"but stores only {info.compress_size} (a decompression bomb)."
-            )
+        if info.file_size > _MAX_EXPANSION * max(info.compress_size, 1):
+            inflated += info.file_size
+            if inflated > _BOMB_FLOOR_BYTES:
+                raise KerasArchiveError(
+                    f"Refusing to read {source}: the member '{info.filename}' declares {info.file_size} bytes but "
+                    f"stores only {info.compress_size} (a decompression bomb)."
+                )
 
 
 class KerasArchiveReader:

@@ -42,7 +42,9 @@ def _ask_to_overwrite(filepath):
         ) from e
     if answer == "n":
         return False
-    print("[TIP] Next time specify overwrite=True!")
+    from cornu.utils.io_utils import print_msg
+
+    print_msg("[TIP] Next time specify overwrite=True!")
     return True
 
 
@@ -82,7 +84,7 @@ def save_state(model, writer, visited=None):
     return writer
 
 
-def _load_optimizer_variables(optimizer, store, path):
+def _load_optimizer_variables(optimizer, store):
     variables = list(optimizer.variables)
     name = getattr(optimizer, "name", type(optimizer).__name__)
     if len(store) != len(variables):
@@ -107,8 +109,15 @@ def _load_optimizer_variables(optimizer, store, path):
         variable.assign(value)
 
 
-def load_state(model, reader, skip_mismatch=False, visited=None, source=""):
-    """Loads every saveable's variables from ``reader``; one combined error lists all failures.
+def _asset_folder(root, path):
+    target = os.path.realpath(os.path.join(root, *path.split("/"))) if path else root
+    if os.path.commonpath([root, target]) != root:
+        raise ValueError(f"Invalid asset path: '{path}' escapes the asset directory.")
+    return target if os.path.isdir(target) else None
+
+
+def load_state(model, reader, assets_folder=None, skip_mismatch=False, visited=None, source=""):
+    """Loads every saveable's variables (then its assets) from ``reader``; one combined error lists all failures.
 
     Optimizer mismatches only warn (the model's weights are still loaded).
     With ``skip_mismatch=True`` other failures warn too.
@@ -118,12 +127,17 @@ def load_state(model, reader, skip_mismatch=False, visited=None, source=""):
     ...     load_state(model, reader)
     """
     failures = []
+    assets_root = os.path.realpath(assets_folder) if assets_folder is not None else None
     for path, obj in object_walk.walk(model, visited):
         try:
             if _is_optimizer(obj) and not hasattr(obj, "load_own_variables"):
-                _load_optimizer_variables(obj, reader.get(path), path)
+                _load_optimizer_variables(obj, reader.get(path))
             elif hasattr(obj, "load_own_variables"):
                 obj.load_own_variables(reader.get(path))
+            if assets_root is not None and hasattr(obj, "load_assets"):
+                folder = _asset_folder(assets_root, path)
+                if folder is not None:
+                    obj.load_assets(folder)
         except Exception as e:  # collected: the user gets every mismatch at once
             failures.append((path, obj, e))
     if not failures:
@@ -157,17 +171,6 @@ def _save_assets(model, folder):
             target = os.path.join(folder, *path.split("/")) if path else folder
             os.makedirs(target, exist_ok=True)
             obj.save_assets(target)
-
-
-def _load_assets(model, folder):
-    root = os.path.realpath(folder)
-    for path, obj in object_walk.walk(model):
-        if hasattr(obj, "load_assets"):
-            target = os.path.realpath(os.path.join(root, *path.split("/"))) if path else root
-            if os.path.commonpath([root, target]) != root:
-                raise ValueError(f"Invalid asset path: '{path}' escapes the asset directory.")
-            if os.path.isdir(target):
-                obj.load_assets(target)
 
 
 def _has_assets_hooks(model):
@@ -272,11 +275,9 @@ def _model_from_config(config, custom_objects, compile, safe_mode):
 def _load_from_archive(archive, custom_objects, compile, safe_mode):
     config = archive.read_json(keras_archive.CONFIG_FILENAME)
     model = _model_from_config(config, custom_objects, compile, safe_mode)
-    with archive.open_weights() as reader:
-        if archive.has_assets():
-            with tempfile.TemporaryDirectory() as scratch:
-                _load_assets(model, archive.assets_folder(scratch))
-        load_state(model, reader, source=reader.source)
+    with archive.open_weights() as reader, tempfile.TemporaryDirectory() as scratch:
+        assets = archive.assets_folder(scratch) if archive.has_assets() else None
+        load_state(model, reader, assets_folder=assets, source=reader.source)
     return model
 
 

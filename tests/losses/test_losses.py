@@ -9,7 +9,9 @@ import pytest
 
 from cornu import backend, losses, ops
 
-RTOL, ATOL = 1e-6, 1e-7
+# 1e-6 relative; the absolute floor covers outputs near zero (e.g. a cosine of ~0), where
+# float32 kernels of different backends legitimately differ in the last bits.
+RTOL, ATOL = 1e-6, 1e-6
 # Lets a run try other random inputs: CORNU_TEST_SEED=3 pytest ...
 SEED_OFFSET = int(os.environ.get("CORNU_TEST_SEED", "0"))
 REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None]
@@ -86,6 +88,14 @@ CASES = [
 CASE_IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'default'}" for name, kw, _ in CASES]
 
 
+def rtol_for(name, kwargs):
+    if "focal" in name.lower() and kwargs.get("from_logits"):
+        # Keras's formula takes log(1 - sigmoid(x)): a 1-ulp difference between backends'
+        # sigmoid kernels grows to ~1e-5 relative for large logits. Same kernels (JAX) match to 1e-6.
+        return 3e-5
+    return RTOL
+
+
 def weights_for(kind, rng, batch=4):
     return {
         "none": None,
@@ -98,6 +108,7 @@ def weights_for(kind, rng, batch=4):
 def test_loss_class_matches_keras(keras_ref, name, kwargs, kind):
     rng = np.random.default_rng(zlib.crc32(f"{name}{kwargs}{kind}".encode()) + SEED_OFFSET)
     y_true, y_pred = make_data(kind, rng)
+    rtol = rtol_for(name, kwargs)
     for reduction in REDUCTIONS:
         ours = getattr(losses, name)(reduction=reduction, **kwargs)
         theirs = getattr(keras_ref.losses, name)(reduction=reduction, **kwargs)
@@ -106,7 +117,7 @@ def test_loss_class_matches_keras(keras_ref, name, kwargs, kind):
             expected = np.asarray(theirs(y_true, y_pred, sample_weight=sw))
             actual = to_np(ours(y_true, y_pred, sample_weight=sw))
             assert actual.shape == expected.shape, (reduction, weight_kind)
-            np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=ATOL, err_msg=f"{reduction}, {weight_kind}")
+            np.testing.assert_allclose(actual, expected, rtol=rtol, atol=ATOL, err_msg=f"{reduction}, {weight_kind}")
 
 
 @pytest.mark.parametrize("name,kwargs,kind", CASES, ids=CASE_IDS)
@@ -164,7 +175,7 @@ def test_loss_function_matches_keras(keras_ref, name, kwargs, kind):
     expected = np.asarray(getattr(keras_ref.losses, name)(y_true, y_pred, **kwargs))
     actual = to_np(getattr(losses, name)(y_true, y_pred, **kwargs))
     assert actual.shape == expected.shape
-    np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(actual, expected, rtol=rtol_for(name, kwargs), atol=ATOL)
 
 
 def test_label_rank_differs_by_one_is_squeezed_like_keras(keras_ref):

@@ -8,7 +8,9 @@ import pytest
 
 from cornu import backend, metrics, ops
 
-RTOL, ATOL = 1e-6, 1e-7
+# 1e-6 relative; the absolute floor covers outputs near zero, where float32 kernels of
+# different backends legitimately differ in the last bits.
+RTOL, ATOL = 1e-6, 1e-6
 # Lets a run try other random inputs: CORNU_TEST_SEED=3 pytest ...
 SEED_OFFSET = int(os.environ.get("CORNU_TEST_SEED", "0"))
 

@@ -1,5 +1,7 @@
 """A model saved on one cornu backend loads on another (subprocess on the other backend)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -41,7 +43,7 @@ def exchange(tmp_path_factory):
             model.compile(optimizer=cornu.optimizers.Adam(), loss="mse")
         model.save(folder / f"here_{kind}.keras")
         expected[kind] = model.predict(x, verbose=0)
-    script = "import sys; sys.path.insert(0, %r)\n" % str(__import__("pathlib").Path(__file__).parent) + OTHER_SCRIPT
+    script = f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n" + OTHER_SCRIPT
     run_cornu(script, OTHER, folder)
     return folder, x, expected
 

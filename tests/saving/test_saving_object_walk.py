@@ -2,7 +2,6 @@
 
 import h5py
 import numpy as np
-import pytest
 
 import cornu
 from cornu.saving.object_walk import snake_case, walk

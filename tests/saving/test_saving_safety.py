@@ -64,6 +64,19 @@ def test_decompression_bomb_is_refused(saved, tmp_path, monkeypatch):
         cornu.saving.load_model(bad)
 
 
+def test_many_small_bombs_add_up(saved, tmp_path, monkeypatch):
+    _, path = saved
+    monkeypatch.setattr(keras_archive, "_BOMB_FLOOR_BYTES", 1 << 20)
+    bad = tmp_path / "bombs.keras"
+    members = [(f"assets/zeros_{i}.bin", b"\0" * (1 << 18), zipfile.ZIP_DEFLATED) for i in range(5)]
+    _rewrite_zip(path, bad, extra=members)
+    with pytest.raises(ValueError, match="decompression bomb"):
+        cornu.saving.load_model(bad)
+    ok = tmp_path / "few.keras"
+    _rewrite_zip(path, ok, extra=members[:3])
+    cornu.saving.load_model(ok)
+
+
 def test_oversized_config_is_refused(saved, monkeypatch):
     _, path = saved
     monkeypatch.setattr(keras_archive, "MAX_JSON_BYTES", 100)

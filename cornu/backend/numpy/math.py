@@ -274,7 +274,7 @@ def map(f, xs):
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     n = _length(xs, length)
-    carry, ys = init, []
+    carry, ys = optree.tree_map(_t, init), []
     for i in (reversed(range(n)) if reverse else range(n)):
         x_i = None if xs is None else optree.tree_map(lambda v: _t(v)[i], xs)
         carry, y = f(carry, x_i)
