@@ -42,6 +42,7 @@ math = _load("math")
 linalg = _load("linalg")
 image = _load("image")
 random = _load("random")
+optimizers = _load("optimizers")
 
 Variable = core.Variable
 convert_to_tensor = core.convert_to_tensor

@@ -440,6 +440,10 @@ class Optimizer:
             accumulator.assign(value)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        # A backend may update all variables in one fused call (torch's foreach kernels).
+        fused = None if backend.in_stateless_scope() else backend.optimizers.fused_update_step(self)
+        if fused is not None and fused(self, grads, trainable_variables, learning_rate):
+            return
         for grad, variable in zip(grads, trainable_variables):
             self.update_step(grad, variable, learning_rate)
 

@@ -57,6 +57,11 @@ def test_saved_here_loads_on_other_backend(exchange, kind):
 @pytest.mark.parametrize("kind", ["sequential", "functional"])
 def test_saved_on_other_backend_loads_here(exchange, kind):
     folder, x, _ = exchange
-    model = cornu.saving.load_model(folder / f"other_{kind}.keras")
+    if has_adam():
+        # Compiled but never trained: 2 saved optimizer variables against 14 once built. Keras warns and skips too.
+        with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
+            model = cornu.saving.load_model(folder / f"other_{kind}.keras")
+    else:
+        model = cornu.saving.load_model(folder / f"other_{kind}.keras")
     assert model.name == f"other_{kind}"
     np.testing.assert_allclose(model.predict(x, verbose=0), np.load(folder / f"other_pred_{kind}.npy"), atol=1e-5)
