@@ -55,6 +55,7 @@ from cornu.losses.regression import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from cornu.losses.similarity import Circle, circle
 from cornu.saving.registry import keras_export
 
 ALL_OBJECTS = {
@@ -80,6 +81,7 @@ ALL_OBJECTS = {
     CategoricalHinge,
     Dice,
     Tversky,
+    Circle,
     kl_divergence,
     poisson,
     binary_crossentropy,
@@ -100,6 +102,7 @@ ALL_OBJECTS = {
     categorical_hinge,
     dice,
     tversky,
+    circle,
 }
 
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}

@@ -138,8 +138,9 @@ class Functional(Model):
         elif len(shape) == len(spec.shape) + 1 and shape[-1] == 1:
             value = backend.numpy.squeeze(value, -1)
             shape = tuple(value.shape)
+        # The batch dimension is free, as in Keras (a saved batch_shape does not pin it).
         if len(shape) != len(spec.shape) or any(
-            e is not None and a != e for a, e in zip(shape, spec.shape)
+            e is not None and a != e for a, e in zip(shape[1:], spec.shape[1:])
         ):
             raise ValueError(
                 f'Input "{spec.name}" of model "{self.name}" is incompatible with the model: expected '

@@ -166,12 +166,15 @@ class Sequential(Model):
         if self._input_layer is not None and self._functional is not None:
             layers.append(serialize_keras_object(self._input_layer))
         layers.extend(serialize_keras_object(layer) for layer in self._layer_list)
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": serialize_keras_object(self.dtype_policy),
             "layers": layers,
         }
+        if self._build_shapes is not None:
+            config["build_input_shape"] = list(self._build_shapes["input_shape"])
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

@@ -193,7 +193,10 @@ class Trainer:
             return KerasTensor((None,) + tuple(a.shape[1:]), dtype=backend.standardize_dtype(a.dtype))
 
         x_spec = optree.tree_map(spec, x)
-        if not self.built or not self._all_layers_built():
+        if not self.built:
+            # Build from the symbolic spec so the recorded build shape keeps a free batch dim.
+            self._maybe_build((x_spec,), {})
+        if not self._all_layers_built():
             backend.compute_output_spec(lambda inputs: self(inputs), x_spec)
         if self.compiled:
             y_pred_spec = backend.compute_output_spec(lambda inputs: self(inputs, training=False) if self._call_has_training_arg else self(inputs), x_spec)

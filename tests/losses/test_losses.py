@@ -48,6 +48,10 @@ def make_data(kind, rng, batch=4, classes=3):
         a = rng.uniform(0.05, 1, size=(batch, classes)).astype(f32)
         b = rng.uniform(0.05, 1, size=(batch, classes)).astype(f32)
         return (a / a.sum(-1, keepdims=True)).astype(f32), (b / b.sum(-1, keepdims=True)).astype(f32)
+    if kind == "embeddings":
+        e = rng.normal(size=(batch, classes + 1)).astype(f32)
+        e = (e / np.linalg.norm(e, axis=-1, keepdims=True)).astype(f32)
+        return rng.integers(0, 2, size=(batch,)).astype(np.int32), e
     raise AssertionError(kind)
 
 
@@ -82,6 +86,8 @@ CASES = [
     ("CategoricalFocalCrossentropy", {}, "onehot_probs"),
     ("CategoricalFocalCrossentropy", {"from_logits": True, "label_smoothing": 0.1}, "onehot_logits"),
     ("CategoricalGeneralizedCrossEntropy", {"q": 0.3}, "sparse_probs"),
+    ("Circle", {}, "embeddings"),
+    ("Circle", {"gamma": 10.0, "margin": 0.25, "remove_diagonal": False}, "embeddings"),
     ("Dice", {"axis": -1}, "binary_probs"),
     ("Tversky", {"alpha": 0.3, "beta": 0.7, "axis": -1}, "binary_probs"),
 ]
@@ -162,6 +168,7 @@ FUNCTION_CASES = [
     ("binary_focal_crossentropy", {"from_logits": True, "gamma": 3.0}, "binary_logits"),
     ("categorical_focal_crossentropy", {"alpha": 0.5}, "onehot_probs"),
     ("categorical_generalized_cross_entropy", {"q": 0.7}, "sparse_probs"),
+    ("circle", {"gamma": 20.0}, "embeddings"),
     ("dice", {}, "binary_probs"),
     ("dice", {"axis": 1}, "binary_probs"),
     ("tversky", {"alpha": 0.2, "beta": 0.8}, "binary_probs"),

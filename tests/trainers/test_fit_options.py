@@ -125,3 +125,26 @@ def test_log_names_match_keras_for_metric_identifiers_and_multi_output():
     logs = multi.evaluate(x, targets, verbose=0, return_dict=True)
     np.testing.assert_allclose(logs["loss"], logs["a_loss"] + 3.0 * logs["b_loss"], rtol=1e-5)
     np.testing.assert_allclose(logs["b_loss"], logs["b_mse"], rtol=1e-5)
+
+
+@pytest.mark.requires_trainable_backend
+def test_callbacks_can_read_and_write_weights_mid_epoch():
+    x, y = _xy(64)
+    model = cornu.Sequential([cornu.Input((5,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    snapshots = []
+
+    def on_batch_end(batch, logs):
+        snapshots.append(model.get_weights()[0].copy())
+        if batch == 1:
+            model.set_weights([np.zeros((5, 1), "float32"), np.zeros((1,), "float32")])
+
+    model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0,
+              callbacks=[cornu.callbacks.LambdaCallback(on_train_batch_end=on_batch_end)])
+    assert len(snapshots) == 4
+    assert not np.allclose(snapshots[0], snapshots[1])
+    # Batch 2 started from the zeros written in the callback: one SGD step away from zero.
+    step = snapshots[2]
+    xb, yb = x[32:48], y[32:48]
+    expected = -0.01 * (xb.T @ (2 * (0 - yb) / 16))
+    np.testing.assert_allclose(step, expected, rtol=1e-4, atol=1e-6)

@@ -135,6 +135,9 @@ class Runner:
     def run(self, data):
         if get_stateless_scope() is not None:
             raise RuntimeError("A training step cannot run inside a StatelessScope.")
+        if self._groups is None:
+            # Something read a variable since the last step (e.g. a callback): take the state again.
+            self.start()
         outputs, self._state = self._fn(self._state, data)
         return outputs
 

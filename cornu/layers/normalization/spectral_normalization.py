@@ -54,12 +54,12 @@ class SpectralNormalization(Wrapper):
 
     def call(self, inputs, training=False):
         if training:
+            # An all-zero kernel has no direction to estimate: it and vector_u stay as they are.
+            # (A select rather than ops.cond: both branches are cheap and it traces the same everywhere.)
             kernel_is_zero = ops.all(ops.equal(self.kernel.value, 0))
-            new_vector_u, new_kernel = ops.cond(
-                kernel_is_zero, lambda: (self.vector_u.value, self.kernel.value), self.normalized_weights
-            )
-            self.vector_u.assign(new_vector_u)
-            self.kernel.assign(new_kernel)
+            new_vector_u, new_kernel = self.normalized_weights()
+            self.vector_u.assign(ops.where(kernel_is_zero, self.vector_u.value, new_vector_u))
+            self.kernel.assign(ops.where(kernel_is_zero, self.kernel.value, new_kernel))
         outputs = self.layer(inputs)
         return ops.cast(outputs, inputs.dtype)
 
@@ -76,6 +76,7 @@ class SpectralNormalization(Wrapper):
         vector_u = ops.stop_gradient(vector_u)
         vector_v = ops.stop_gradient(vector_v)
         sigma = ops.matmul(ops.matmul(vector_v, weights), ops.transpose(vector_u))
+        sigma = ops.where(ops.equal(sigma, 0), ops.ones_like(sigma), sigma)  # a zero kernel stays zero, not NaN
         kernel = ops.reshape(ops.divide(self.kernel.value, sigma), self.kernel_shape)
         return ops.cast(vector_u, self.vector_u.dtype), ops.cast(kernel, self.kernel.dtype)
 
