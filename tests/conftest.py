@@ -28,9 +28,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture
+def keras_ref(_keras_module):
+    """The real Keras 3 package, on JAX, with fresh auto-generated names for each test."""
+    _keras_module.backend.clear_session()
+    return _keras_module
+
+
 @pytest.fixture(scope="session")
-def keras_ref():
-    """The real Keras 3 package, on JAX, for comparing numbers side by side."""
+def _keras_module():
+    """Imports the real Keras 3 once per session."""
     previous = os.environ.get("KERAS_BACKEND")
     os.environ["KERAS_BACKEND"] = "jax"
     try:

@@ -39,6 +39,12 @@ from cornu.metrics.accuracy_metrics import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
+from cornu.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
 from cornu.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
 from cornu.metrics.metric import Metric
 from cornu.metrics.probabilistic_metrics import (
@@ -74,6 +80,8 @@ ALL_OBJECTS = {
     CosineSimilarity,
     LogCoshError,
     R2Score,
+    ConcordanceCorrelation,
+    PearsonCorrelation,
     Hinge,
     SquaredHinge,
     CategoricalHinge,

@@ -15,10 +15,12 @@ def _pair(keras_ref, class_name, *args, **kwargs):
 
 
 @pytest.mark.parametrize("class_name, args, kwargs", [
-    ("Conv2D", (4, 3), dict(kernel_regularizer="l2", bias_regularizer="l2", activity_regularizer="l2")),
-    ("SeparableConv1D", (3, 2), dict(depthwise_regularizer="l2", pointwise_regularizer="l2")),
-    ("DepthwiseConv2D", (2,), dict(depthwise_regularizer="l2", bias_regularizer="l2")),
-    ("Conv2DTranspose", (3, 2), dict(kernel_regularizer="l2", activity_regularizer="l2")),
+    ("Conv2D", (4, 3), dict(kernel_regularizer="l2", bias_regularizer="l2", activity_regularizer="l2",
+                            kernel_initializer="zeros")),
+    ("SeparableConv1D", (3, 2), dict(depthwise_regularizer="l2", pointwise_regularizer="l2",
+                                     depthwise_initializer="zeros", pointwise_initializer="zeros")),
+    ("DepthwiseConv2D", (2,), dict(depthwise_regularizer="l2", bias_regularizer="l2", depthwise_initializer="zeros")),
+    ("Conv2DTranspose", (3, 2), dict(kernel_regularizer="l2", activity_regularizer="l2", kernel_initializer="zeros")),
 ])
 def test_regularization_losses_match_keras(keras_ref, class_name, args, kwargs):
     layer, ref = _pair(keras_ref, class_name, *args, **kwargs)

@@ -23,7 +23,7 @@ def _bright_square_images(n, seed):
 @pytest.mark.requires_trainable_backend
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 def test_small_cnn_learns_left_from_right(data_format):
-    x, y = _bright_square_images(384, seed=0)
+    x, y = _bright_square_images(256, seed=0)
     x_test, y_test = _bright_square_images(128, seed=1)
     if data_format == "channels_first":
         x, x_test = np.transpose(x, (0, 3, 1, 2)), np.transpose(x_test, (0, 3, 1, 2))
@@ -40,7 +40,7 @@ def test_small_cnn_learns_left_from_right(data_format):
     model.compile(optimizer=cornu.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     try:
-        history = model.fit(x, y, batch_size=32, epochs=6, verbose=0)
+        history = model.fit(x, y, batch_size=32, epochs=4, verbose=0)
     except ValueError as e:
         if "Linearization failed" not in str(e):
             raise

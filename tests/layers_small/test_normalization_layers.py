@@ -131,6 +131,20 @@ def _without_unported_keys(config):
     return config
 
 
+def test_spectral_normalization_of_a_3d_kernel_matches_keras(keras_ref):
+    kwargs = {"equation": "abc,cde->abde", "output_shape": (3, 2, 5), "bias_axes": "e"}
+    layer = CLASSES["SpectralNormalization"](CLASSES["EinsumDense"](**kwargs), power_iterations=2)
+    ref = keras_ref.layers.SpectralNormalization(keras_ref.layers.EinsumDense(**kwargs), power_iterations=2)
+    ref.build((2, 3, 4))
+    layer.build((2, 3, 4))
+    assert tuple(layer.vector_u.shape) == (1, 5)
+    copy_weights(ref, layer)
+    x = np.random.normal(size=(2, 3, 4)).astype("float32")
+    assert_close(layer(x, training=True), np.asarray(ref(x, training=True)))
+    for ours, theirs in zip(layer.get_weights(), ref.get_weights()):
+        assert_close(ours, theirs)
+
+
 @pytest.mark.parametrize("power_iterations", [1, 3])
 def test_spectral_normalization_matches_keras(keras_ref, power_iterations):
     layer, ref = _spectral_pair(keras_ref, (2, 4), power_iterations=power_iterations)

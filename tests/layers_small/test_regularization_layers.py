@@ -154,3 +154,18 @@ def test_spatial_dropout_checks_the_rank():
     layer = CLASSES["SpatialDropout2D"](0.5)
     with pytest.raises(ValueError, match=f"{layer.name}.*ndim=4"):
         layer(np.ones((2, 3, 4), "float32"))
+
+
+@pytest.mark.skipif(cornu.backend.backend() != "jax", reason="seeded draws equal Keras's only on JAX (same PRNG)")
+@pytest.mark.parametrize("name, kwargs", [
+    ("GaussianNoise", {"stddev": 0.3, "seed": 5}),
+    ("GaussianDropout", {"rate": 0.3, "seed": 5}),
+    ("SpatialDropout1D", {"rate": 0.5, "seed": 5}),
+    ("AlphaDropout", {"rate": 0.3, "noise_shape": (None, 1, 5), "seed": 5}),
+])
+def test_seeded_training_noise_equals_keras_on_jax(keras_ref, name, kwargs):
+    layer = CLASSES[name](**kwargs)
+    ref = getattr(keras_ref.layers, name)(**kwargs)
+    x = np.random.normal(size=(4, 3, 5)).astype("float32")
+    for _ in range(2):  # the second call checks that the seed generators advance alike
+        assert_close(layer(x, training=True), np.asarray(ref(x, training=True)), atol=1e-6, rtol=1e-6)

@@ -323,6 +323,7 @@ def _real_cornu_mlp():
 def test_real_cornu_sequential_matches_keras(keras_ref):
     model = _real_cornu_mlp()
     k = keras_ref
+    k.backend.clear_session()
     reference = k.Sequential(
         [k.Input((16,)), k.layers.Dense(32, activation="relu"), k.layers.Dropout(0.1), k.layers.Dense(10)],
         name="mlp",

@@ -1,5 +1,6 @@
 """``LeakyReLU``: ``x`` for positive inputs, ``negative_slope * x`` otherwise."""
 
+import numbers
 import warnings
 
 from cornu import activations
@@ -20,7 +21,7 @@ class LeakyReLU(Layer):
             negative_slope = kwargs.pop("alpha")
             warnings.warn("Argument `alpha` of LeakyReLU is deprecated. Use `negative_slope` instead.", stacklevel=2)
         super().__init__(**kwargs)
-        if (negative_slope is None or isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float))
+        if (negative_slope is None or isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real)
                 or negative_slope < 0):
             raise ValueError(
                 "The `negative_slope` of a LeakyReLU layer must be a non-negative float. "

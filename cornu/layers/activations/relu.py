@@ -1,5 +1,7 @@
 """``ReLU``: the rectified linear unit as a layer, optionally leaky, capped and shifted."""
 
+import numbers
+
 from cornu import activations
 from cornu.layers.layer import Layer
 from cornu.saving.registry import keras_export
@@ -8,7 +10,7 @@ from cornu.saving.registry import keras_export
 def _check_non_negative(value, name, allow_none=False):
     if value is None and allow_none:
         return
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
         raise ValueError(
             f"`{name}` of a ReLU layer must be a non-negative number{' or None' if allow_none else ''}. "
             f"Received: {name}={value!r}"

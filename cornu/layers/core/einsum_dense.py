@@ -148,16 +148,14 @@ class EinsumDense(Layer):
             )
         split_equation(equation)  # a malformed equation fails here, before any build
         self.equation = equation
-        if isinstance(output_shape, int) and not isinstance(output_shape, bool):
-            self.partial_output_shape = (output_shape,)
-        else:
-            try:
-                self.partial_output_shape = tuple(output_shape)
-            except TypeError:
-                raise ValueError(
-                    "EinsumDense: `output_shape` must be an int or a tuple of ints/None (the output sizes without "
-                    f"the batch axis). Received: output_shape={output_shape!r}"
-                ) from None
+        sizes = (output_shape,) if isinstance(output_shape, int) else output_shape
+        if isinstance(sizes, str) or not isinstance(sizes, (tuple, list)) or not all(
+                d is None or (isinstance(d, int) and not isinstance(d, bool) and d > 0) for d in sizes):
+            raise ValueError(
+                "EinsumDense: `output_shape` must be a positive int or a tuple of positive ints or None (the output "
+                f"sizes without the batch axis). Received: output_shape={output_shape!r}"
+            )
+        self.partial_output_shape = tuple(sizes)
         self.bias_axes = bias_axes
         self.activation = activations.get(activation)
         self.kernel_initializer = initializers.get(kernel_initializer)

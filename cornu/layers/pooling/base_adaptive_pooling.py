@@ -68,7 +68,6 @@ class BaseAdaptivePooling(Layer):
         super().__init__(**kwargs)
         self.output_size = output_size
         self.data_format = backend.standardize_data_format(data_format)
-        self.built = True
 
     @staticmethod
     def _standardize_output_size(output_size, rank, names):

@@ -33,6 +33,8 @@ class BasePooling(Layer):
         self.built = True
 
     def call(self, inputs):
+        # A window larger than the input would give an empty output: say so before pooling.
+        self.compute_output_shape(inputs.shape)
         pool = ops.max_pool if self.pool_mode == "max" else ops.average_pool
         return pool(inputs, pool_size=self.pool_size, strides=self.strides, padding=self.padding,
                     data_format=self.data_format)

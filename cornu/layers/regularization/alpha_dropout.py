@@ -1,5 +1,7 @@
 """``AlphaDropout``: dropout that keeps the mean and variance of SELU activations."""
 
+import numbers
+
 from cornu import ops, random
 from cornu.layers.layer import Layer
 from cornu.saving.registry import keras_export
@@ -22,7 +24,7 @@ class AlphaDropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
             raise ValueError(
                 "Invalid value received for argument `rate` of AlphaDropout. Expected a float value between "
                 f"0 and 1. Received: rate={rate!r}"

@@ -1,6 +1,7 @@
 """``GaussianDropout``: multiplies by Gaussian noise centred on 1 during training."""
 
 import math
+import numbers
 
 from cornu import ops, random
 from cornu.layers.layer import Layer
@@ -19,7 +20,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
             raise ValueError(
                 "Invalid value received for argument `rate` of GaussianDropout. Expected a float value between "
                 f"0 and 1. Received: rate={rate!r}"

@@ -1,5 +1,7 @@
 """``GaussianNoise``: adds zero-centred Gaussian noise during training."""
 
+import numbers
+
 from cornu import ops, random
 from cornu.layers.layer import Layer
 from cornu.saving.registry import keras_export
@@ -16,7 +18,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(stddev, bool) or not isinstance(stddev, (int, float)) or not 0 <= stddev <= 1:
+        if isinstance(stddev, bool) or not isinstance(stddev, numbers.Real) or not 0 <= stddev <= 1:
             raise ValueError(
                 "Invalid value received for argument `stddev` of GaussianNoise. Expected a float value between "
                 f"0 and 1. Received: stddev={stddev!r}"

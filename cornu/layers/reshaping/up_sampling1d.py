@@ -18,7 +18,9 @@ class UpSampling1D(Layer):
     def __init__(self, size=2, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(size, int) or isinstance(size, bool):
-            raise TypeError(f"UpSampling1D: expected an integer value for `size`. Received: size={size!r} of type {type(size)}")
+            raise TypeError(
+                f"UpSampling1D: expected an integer value for `size`. Received: size={size!r} of type {type(size)}"
+            )
         if size <= 0:
             raise ValueError(f"UpSampling1D: argument `size` should be a positive integer. Received: size={size}")
         self.size = size

@@ -28,7 +28,8 @@ class UpSampling2D(Layer):
         self.size = int_tuple(size, 2, "size", "UpSampling2D")
         if not isinstance(interpolation, str) or interpolation.lower() not in _INTERPOLATIONS:
             raise ValueError(
-                f"UpSampling2D: `interpolation` must be one of {_INTERPOLATIONS}. Received: interpolation={interpolation!r}"
+                f"UpSampling2D: `interpolation` must be one of {_INTERPOLATIONS}. "
+                f"Received: interpolation={interpolation!r}"
             )
         self.interpolation = interpolation.lower()
         self.input_spec = InputSpec(ndim=4)
