@@ -123,7 +123,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         result_shape = tuple(d for i, d in enumerate(ops.shape(y_pred)) if i != class_axis)
         valid_mask = ops.not_equal(y_true, ops.cast(ignore_class, y_true.dtype))
         y_true = ops.where(valid_mask, y_true, ops.zeros_like(y_true))
-        y_pred = ops.where(ops.expand_dims(valid_mask, axis), y_pred, ops.zeros_like(y_pred))
+        # Ignored rows become uniform (Keras uses zeros, which gives 0/0 = NaN before masking).
+        y_pred = ops.where(ops.expand_dims(valid_mask, axis), y_pred, ops.ones_like(y_pred))
     result = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
     if ignore_class is not None:
         valid_mask = ops.reshape(valid_mask, result_shape)

@@ -63,3 +63,21 @@ def test_no_backend_checks_outside_the_backend_package():
                     if pattern.search(line):
                         offenders.append(f"{os.path.relpath(path, root)}:{i}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_backend_packages_never_import_each_other():
+    import re
+
+    import cornu
+
+    root = os.path.join(os.path.dirname(cornu.__file__), "backend")
+    offenders = []
+    for name in ("jax", "torch", "numpy"):
+        others = [o for o in ("jax", "torch", "numpy") if o != name]
+        pattern = re.compile(r"cornu\.backend\.(%s)\b" % "|".join(others))
+        for file in os.listdir(os.path.join(root, name)):
+            if file.endswith(".py"):
+                for i, line in enumerate(open(os.path.join(root, name, file)), 1):
+                    if pattern.search(line):
+                        offenders.append(f"{name}/{file}:{i}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)

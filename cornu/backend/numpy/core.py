@@ -43,6 +43,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return np.asarray(x, dtype=dtype)
     if isinstance(x, np.ndarray):
         return x
+    if isinstance(x, np.generic):
+        return np.asarray(x)
     if isinstance(x, (bool, int, float, complex)):
         return np.asarray(x, dtype=to_numpy_dtype(result_type(type(x))))
     if isinstance(x, (list, tuple)):

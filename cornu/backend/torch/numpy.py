@@ -33,6 +33,10 @@ def _dtype_of(x):
 
 
 def _promote(x1, x2):
+    if isinstance(x1, Variable):
+        x1 = x1.value
+    if isinstance(x2, Variable):
+        x2 = x2.value
     # Fast paths: two tensors of one dtype, or a float tensor and a Python number.
     if isinstance(x1, torch.Tensor):
         if isinstance(x2, torch.Tensor):
