@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def keras_ref(_keras_module):
     """The real Keras 3 package, on JAX, with fresh auto-generated names for each test."""
-    _keras_module.backend.clear_session()
+    # free_memory=False skips a full garbage collection (~0.4 s per test).
+    _keras_module.backend.clear_session(free_memory=False)
     return _keras_module
 
 

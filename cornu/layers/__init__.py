@@ -1,11 +1,39 @@
 """``cornu.layers``: the layer catalogue."""
 
+from cornu.layers.activations.elu import ELU
+from cornu.layers.activations.leaky_relu import LeakyReLU
+from cornu.layers.activations.prelu import PReLU
+from cornu.layers.activations.relu import ReLU
+from cornu.layers.activations.softmax import Softmax
+from cornu.layers.convolutional import (
+    Conv1D,
+    Conv1DTranspose,
+    Conv2D,
+    Conv2DTranspose,
+    Conv3D,
+    Conv3DTranspose,
+    Convolution1D,
+    Convolution1DTranspose,
+    Convolution2D,
+    Convolution2DTranspose,
+    Convolution3D,
+    Convolution3DTranspose,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
+)
 from cornu.layers.core.activation import Activation
 from cornu.layers.core.dense import Dense
+from cornu.layers.core.einsum_dense import EinsumDense
 from cornu.layers.core.embedding import Embedding
 from cornu.layers.core.identity import Identity
 from cornu.layers.core.input_layer import Input, InputLayer
 from cornu.layers.core.lambda_layer import Lambda
+from cornu.layers.core.masking import Masking
+from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.layers.merging import (
@@ -27,10 +55,62 @@ from cornu.layers.merging import (
     subtract,
 )
 from cornu.layers.normalization.batch_normalization import BatchNormalization
+from cornu.layers.normalization.group_normalization import GroupNormalization
 from cornu.layers.normalization.layer_normalization import LayerNormalization
+from cornu.layers.normalization.rms_normalization import RMSNormalization
+from cornu.layers.normalization.spectral_normalization import SpectralNormalization
+from cornu.layers.normalization.unit_normalization import UnitNormalization
+from cornu.layers.pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    AvgPool1D,
+    AvgPool2D,
+    AvgPool3D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPool3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+)
+from cornu.layers.regularization.activity_regularization import ActivityRegularization
+from cornu.layers.regularization.alpha_dropout import AlphaDropout
 from cornu.layers.regularization.dropout import Dropout
+from cornu.layers.regularization.gaussian_dropout import GaussianDropout
+from cornu.layers.regularization.gaussian_noise import GaussianNoise
+from cornu.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from cornu.layers.reshaping.cropping1d import Cropping1D
+from cornu.layers.reshaping.cropping2d import Cropping2D
+from cornu.layers.reshaping.cropping3d import Cropping3D
 from cornu.layers.reshaping.flatten import Flatten
+from cornu.layers.reshaping.permute import Permute
+from cornu.layers.reshaping.repeat_vector import RepeatVector
 from cornu.layers.reshaping.reshape import Reshape
+from cornu.layers.reshaping.up_sampling1d import UpSampling1D
+from cornu.layers.reshaping.up_sampling2d import UpSampling2D
+from cornu.layers.reshaping.up_sampling3d import UpSampling3D
+from cornu.layers.reshaping.zero_padding1d import ZeroPadding1D
+from cornu.layers.reshaping.zero_padding2d import ZeroPadding2D
+from cornu.layers.reshaping.zero_padding3d import ZeroPadding3D
 
 
 def serialize(layer):

@@ -10,7 +10,6 @@ checks on top of ``call()``.
 import functools
 import inspect
 import threading
-import weakref
 
 import numpy as np
 import optree
@@ -20,16 +19,13 @@ from cornu import dtype_policies
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import AutocastScope
 from cornu.layers.input_spec import assert_input_compatibility
+from cornu.layers.layer_config import _LEGACY_KWARGS, LayerConfig, _tuplify  # noqa: F401  (_tuplify re-exported)
+from cornu.layers.layer_state import _FLOAT_DTYPES, LAYERS_WITH_LOSSES, LayerState
 from cornu.ops.node import Node
 from cornu.ops.operation import Operation, any_symbolic_tensors
-from cornu.random.seed_generator import SeedGenerator
 from cornu.saving.registry import keras_export
 
 _CALL_CONTEXT = threading.local()
-# Layers that hold per-call losses; cleared at the start of each outermost call.
-_LAYERS_WITH_LOSSES = weakref.WeakSet()
-_FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
-_LEGACY_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 
 
 def _call_training():
@@ -74,12 +70,9 @@ def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else x
 
 
-def _auto_config_value(value):
-    return value is None or isinstance(value, (bool, int, float, str))
-
 
 @keras_export("keras.Layer", "keras.layers.Layer")
-class Layer(Operation):
+class Layer(LayerState, LayerConfig, Operation):
     """Base class of all layers.
 
     Subclass it and implement ``build(input_shape)`` (create variables with
@@ -188,232 +181,6 @@ class Layer(Operation):
     def path(self):
         return self.name
 
-    # --------------------------------------------------------------- state
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
-                   constraint=None, aggregation="none", overwrite_with_gradient=False, name=None):
-        """Creates a variable owned by this layer (call it from ``build``).
-
-        Example:
-        >>> self.kernel = self.add_weight(shape=(4, 8), initializer="glorot_uniform", name="kernel")
-        """
-        from cornu import constraints, initializers, regularizers
-
-        if isinstance(shape, str):
-            raise ValueError(
-                "The first argument of `add_weight` is the shape; pass the variable's name as "
-                f"`name=`. Received: shape={shape!r}"
-            )
-        shape = () if shape is None else shape
-        dtype = backend.standardize_dtype(dtype) if dtype is not None else self.variable_dtype
-        if initializer is None:
-            initializer = "glorot_uniform" if dtype in _FLOAT_DTYPES else "zeros"
-        initializer = initializers.get(initializer)
-        with backend.name_scope(self.name, caller=self):
-            variable = backend.Variable(
-                initializer=initializer, shape=shape, dtype=dtype, trainable=trainable, autocast=autocast,
-                aggregation=aggregation, name=name,
-            )
-        variable.regularizer = regularizers.get(regularizer)
-        variable.constraint = constraints.get(constraint)
-        variable.overwrite_with_gradient = overwrite_with_gradient
-        self._own_variables.append(variable)
-        return variable
-
-    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
-                     constraint=None, aggregation="none", name=None):
-        """Alias of :meth:`add_weight` with ``shape`` and ``initializer`` required."""
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
-                               autocast=autocast, regularizer=regularizer, constraint=constraint,
-                               aggregation=aggregation, name=name)
-
-    _untracked_attrs = ()
-
-    def _tracked_values(self):
-        """Attribute values in assignment order, with lists/tuples/dicts opened."""
-        skip = self._untracked_attrs
-        for key, value in vars(self).items():
-            if key in ("_inbound_nodes", "_outbound_nodes", "_init_args", "_own_variables") or key in skip:
-                continue
-            if isinstance(value, (list, tuple)):
-                yield from _flatten_containers(value)
-            elif isinstance(value, dict):
-                yield from _flatten_containers(list(value.values()))
-            else:
-                yield value
-
-    @property
-    def _layers(self):
-        seen = set()
-        layers = []
-        for value in self._tracked_values():
-            if isinstance(value, Layer) and value is not self and id(value) not in seen:
-                seen.add(id(value))
-                layers.append(value)
-        return layers
-
-    def _own_state(self):
-        """Own variables: ``add_weight`` ones, then Variables assigned as attributes."""
-        seen = {id(v) for v in self._own_variables}
-        extra = []
-        for value in self._tracked_values():
-            if isinstance(value, backend.Variable) and id(value) not in seen:
-                seen.add(id(value))
-                extra.append(value)
-        return self._own_variables + extra
-
-    def _seed_generators(self):
-        return [v for v in self._tracked_values() if isinstance(v, SeedGenerator)]
-
-    def _flatten_layers(self, include_self=True, recursive=True):
-        result = [self] if include_self else []
-        seen = {id(self)}
-        stack = list(reversed(self._layers))
-        while stack:
-            layer = stack.pop()
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            result.append(layer)
-            if recursive:
-                stack.extend(reversed(layer._layers))
-        return result
-
-    @property
-    def trainable(self):
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, value):
-        value = bool(value)
-        for layer in self._flatten_layers():
-            layer._trainable = value
-
-    def _unique(self, variables):
-        seen = set()
-        out = []
-        for v in variables:
-            if id(v) not in seen:
-                seen.add(id(v))
-                out.append(v)
-        return out
-
-    @property
-    def weights(self):
-        """All weight variables: this layer's own, then its sub-layers' (no seeds, no metrics)."""
-        own = self._own_state()
-        out = [v for v in own if v.trainable] + [v for v in own if not v.trainable]
-        for layer in self._layers:
-            out.extend(layer.weights)
-        return self._unique(out)
-
-    @property
-    def trainable_weights(self):
-        if not self._trainable:
-            return []
-        out = [v for v in self._own_state() if v.trainable]
-        for layer in self._layers:
-            out.extend(layer.trainable_weights)
-        return self._unique(out)
-
-    @property
-    def non_trainable_weights(self):
-        if not self._trainable:
-            return self.weights
-        out = [v for v in self._own_state() if not v.trainable]
-        for layer in self._layers:
-            out.extend(layer.non_trainable_weights)
-        return self._unique(out)
-
-    @property
-    def trainable_variables(self):
-        return self.trainable_weights
-
-    @property
-    def non_trainable_variables(self):
-        """Non-trainable weights plus the state of seed generators."""
-        out = list(self.non_trainable_weights)
-        for layer in self._flatten_layers():
-            out.extend(g.state for g in layer._seed_generators())
-        return self._unique(out)
-
-    @property
-    def variables(self):
-        out = list(self.weights)
-        for layer in self._flatten_layers():
-            out.extend(g.state for g in layer._seed_generators())
-        return self._unique(out)
-
-    @property
-    def metrics_variables(self):
-        out = []
-        for metric in self.metrics:
-            out.extend(metric.variables)
-        return out
-
-    @property
-    def metrics(self):
-        from cornu.metrics import Metric
-
-        out = []
-        for layer in self._flatten_layers():
-            out.extend(v for v in layer._tracked_values() if isinstance(v, Metric))
-        return out
-
-    def count_params(self):
-        """Total number of scalars in the layer's weights."""
-        if not self.built:
-            raise ValueError(
-                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. "
-                "Build it first by calling it on data or with `layer.build(input_shape)`."
-            )
-        return int(sum(np.prod(v.shape, dtype="int64") for v in self.weights))
-
-    def get_weights(self):
-        """The weights as a list of NumPy arrays."""
-        return [v.numpy() for v in self.weights]
-
-    def set_weights(self, weights):
-        """Sets the weights from a list of arrays (same order and shapes as ``get_weights()``)."""
-        variables = self.weights
-        if len(weights) != len(variables):
-            raise ValueError(
-                f"Layer '{self.name}' expects {len(variables)} weights, but the weight list has "
-                f"{len(weights)} elements. Received: weights of length {len(weights)}"
-            )
-        for variable, value in zip(variables, weights):
-            if tuple(np.shape(value)) != tuple(variable.shape):
-                raise ValueError(
-                    f"Layer '{self.name}' weight shape {variable.shape} is not compatible with provided "
-                    f"weight shape {np.shape(value)}."
-                )
-        for variable, value in zip(variables, weights):
-            variable.assign(value)
-
-    # --------------------------------------------------------------- losses
-    def add_loss(self, loss):
-        """Adds a loss term (a scalar tensor) to be minimised during training."""
-        scope = backend.get_stateless_scope()
-        if scope is not None and scope.collect_losses:
-            scope.add_loss(loss)
-            return
-        self._losses.append(loss)
-        _LAYERS_WITH_LOSSES.add(self)
-
-    def _clear_losses(self):
-        for layer in list(_LAYERS_WITH_LOSSES):
-            layer._losses = []
-
-    @property
-    def losses(self):
-        """Losses added during the last call plus the weight regularization penalties."""
-        out = []
-        for layer in self._flatten_layers():
-            out.extend(layer._losses)
-            for variable in layer._own_state():
-                if variable.regularizer is not None and variable.trainable:
-                    out.append(variable.regularizer(variable.value))
-        return out
-
     # ----------------------------------------------------------------- call
     def build(self, input_shape=None):
         """Creates the layer's variables for inputs of ``input_shape``. Override it."""
@@ -437,7 +204,7 @@ class Layer(Operation):
         if not self.built:
             self._maybe_build(args, kwargs)
         depth = _call_depth()
-        if depth == 0 and _LAYERS_WITH_LOSSES:
+        if depth == 0 and LAYERS_WITH_LOSSES:
             self._clear_losses()
         previous_training = _call_training()
         training = kwargs.get("training") if self._call_has_training_arg else kwargs.pop("training", None)
@@ -627,107 +394,5 @@ class Layer(Operation):
     def output(self):
         return self._node_tensors("output")
 
-    # --------------------------------------------------------- serialization
-    def get_config(self):
-        """The constructor arguments as a JSON-able dict (``cls.from_config`` rebuilds the layer)."""
-        from cornu.saving.serialization import serialize_keras_object
-
-        config = {"name": self.name, "trainable": self.trainable, "dtype": serialize_keras_object(self._dtype_policy)}
-        if self.activity_regularizer is not None:
-            config["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
-        if type(self).get_config is Layer.get_config and self._init_args:
-            extra = {k: v for k, v in self._init_args.items() if k not in config and k not in _LEGACY_KWARGS}
-            if not all(_auto_config_value(v) for v in extra.values()):
-                raise NotImplementedError(
-                    f"Layer {type(self).__name__} has arguments that are not plain Python values "
-                    f"({sorted(k for k, v in extra.items() if not _auto_config_value(v))}), so it cannot "
-                    "produce its config automatically. Override `get_config()`:\n\n"
-                    "    def get_config(self):\n"
-                    "        config = super().get_config()\n"
-                    "        config.update({'units': self.units, ...})\n"
-                    "        return config"
-                )
-            config.update(extra)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = dtype_policies.get(config["dtype"])
-        try:
-            return cls(**config)
-        except Exception as e:
-            raise TypeError(
-                f"Error when deserializing class '{cls.__name__}' using config={config}.\n\nException "
-                f"encountered: {e}"
-            ) from e
-
-    def get_build_config(self):
-        if self._build_shapes is None:
-            return None
-        shapes = {k: _listify(v) for k, v in self._build_shapes.items()}
-        if len(shapes) == 1 and "input_shape" in shapes:
-            return {"input_shape": shapes["input_shape"]}
-        if len(shapes) == 1:
-            return {"input_shape": next(iter(shapes.values()))}
-        return {"shapes_dict": shapes}
-
-    def build_from_config(self, config):
-        if not config or self.built:
-            return
-        if "input_shape" in config:
-            self.build(_tuplify(config["input_shape"]))
-        elif "shapes_dict" in config:
-            self.build(**{k: _tuplify(v) for k, v in config["shapes_dict"].items()})
-
-    def save_own_variables(self, store):
-        """Writes this layer's own variables into ``store`` as "0", "1", ..."""
-        own = self._own_state()
-        for i, v in enumerate([v for v in own if v.trainable] + [v for v in own if not v.trainable]):
-            store[str(i)] = v.numpy()
-
-    def load_own_variables(self, store):
-        own = self._own_state()
-        ordered = [v for v in own if v.trainable] + [v for v in own if not v.trainable]
-        if len(store) != len(ordered):
-            raise ValueError(
-                f"Layer '{self.name}' expected {len(ordered)} variables, but received {len(store)} variables "
-                "during loading. Make sure the layer is built the same way as the saved one "
-                f"(expected: {[v.path for v in ordered]})."
-            )
-        for i, v in enumerate(ordered):
-            v.assign(store[str(i)])
-
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _flatten_containers(values):
-    for v in values:
-        if isinstance(v, (list, tuple)):
-            yield from _flatten_containers(v)
-        elif isinstance(v, dict):
-            yield from _flatten_containers(list(v.values()))
-        else:
-            yield v
-
-
-def _listify(shape):
-    if isinstance(shape, tuple):
-        return [_listify(s) for s in shape] if any(isinstance(s, (tuple, list)) for s in shape) else list(shape)
-    if isinstance(shape, list):
-        return [_listify(s) for s in shape]
-    if isinstance(shape, dict):
-        return {k: _listify(v) for k, v in shape.items()}
-    return shape
-
-
-def _tuplify(shape):
-    if isinstance(shape, list):
-        if all(d is None or isinstance(d, int) for d in shape):
-            return tuple(shape)
-        return [_tuplify(s) for s in shape]
-    if isinstance(shape, dict):
-        return {k: _tuplify(v) for k, v in shape.items()}
-    return shape

@@ -39,13 +39,24 @@ from cornu.metrics.accuracy_metrics import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
+from cornu.metrics.auc_metric import AUC
+from cornu.metrics.confusion_metrics import (
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
 from cornu.metrics.correlation_metrics import (
     ConcordanceCorrelation,
     PearsonCorrelation,
     concordance_correlation,
     pearson_correlation,
 )
+from cornu.metrics.f_score_metrics import F1Score, FBetaScore
 from cornu.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
+from cornu.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from cornu.metrics.metric import Metric
 from cornu.metrics.probabilistic_metrics import (
     BinaryCrossentropy,
@@ -64,6 +75,12 @@ from cornu.metrics.regression_metrics import (
     MeanSquaredLogarithmicError,
     R2Score,
     RootMeanSquaredError,
+)
+from cornu.metrics.sensitivity_specificity_metrics import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
 )
 from cornu.saving.registry import keras_export
 
@@ -96,6 +113,24 @@ ALL_OBJECTS = {
     SparseCategoricalAccuracy,
     TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
+    TruePositives,
+    FalsePositives,
+    TrueNegatives,
+    FalseNegatives,
+    Precision,
+    Recall,
+    AUC,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    F1Score,
+    FBetaScore,
+    IoU,
+    BinaryIoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
 }
 
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}

@@ -9,6 +9,7 @@ from cornu.ops import linalg
 from cornu.ops import nn
 from cornu.ops import numpy
 from cornu.ops.core import *  # noqa: F401,F403
+from cornu.ops.einops import rearrange  # noqa: F401
 from cornu.ops.linalg import *  # noqa: F401,F403
 from cornu.ops.math import *  # noqa: F401,F403
 from cornu.ops.nn import *  # noqa: F401,F403
@@ -26,9 +27,10 @@ def _register_public_paths():
             paths = [f"keras.ops.{namespace}.{name}"] + ([] if namespace == "image" else [f"keras.ops.{name}"])
             keras_export(*paths)(getattr(module, name))
     from cornu.ops import core as _core
+    from cornu.ops import einops as _einops
     from cornu.ops import math as _math
 
-    for module in (_core, _math):
+    for module in (_core, _math, _einops):
         for name in module.__all__:
             keras_export(f"keras.ops.{name}")(getattr(module, name))
 

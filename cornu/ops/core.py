@@ -2,7 +2,8 @@
 
 from cornu import backend
 from cornu.backend.common.keras_tensor import KerasTensor
-from cornu.ops.operation import op
+from cornu.ops.checked import op
+from cornu.ops.operation import op as graph_op  # control flow: errors come from the user's functions
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
@@ -115,7 +116,7 @@ def unstack(x, num=None, axis=0):
     return _m.unstack(x, num=num, axis=axis)
 
 
-@op
+@graph_op
 def map(f, xs):
     """Applies ``f`` to each slice of ``xs`` along its first axis and stacks the results.
 
@@ -124,7 +125,7 @@ def map(f, xs):
     return _m.map(f, xs)
 
 
-@op
+@graph_op
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """Loops ``carry, y = f(carry, x)`` over the leading axis of ``xs``; returns ``(carry, stacked ys)``.
 
@@ -133,7 +134,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return _m.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
 
 
-@op
+@graph_op
 def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of ``elems`` along ``axis`` with the associative function ``f``.
 
@@ -142,7 +143,7 @@ def associative_scan(f, elems, reverse=False, axis=0):
     return _m.associative_scan(f, elems, reverse=reverse, axis=axis)
 
 
-@op
+@graph_op
 def switch(index, branches, *operands):
     """Runs ``branches[index](*operands)``; ``index`` is clamped to the valid range.
 
@@ -151,7 +152,7 @@ def switch(index, branches, *operands):
     return _m.switch(index, branches, *operands)
 
 
-@op
+@graph_op
 def vectorized_map(function, elements):
     """Applies ``function`` to each slice of ``elements`` along the first axis (vmap where possible).
 

@@ -8,7 +8,7 @@ Only ``resize`` has per-backend code; the rest compose other ops.
 import numpy as np
 
 from cornu import backend
-from cornu.ops.operation import op
+from cornu.ops.checked import op
 
 _n = backend.numpy
 
@@ -169,20 +169,53 @@ def _resolve_margins(first, second, target, size, word, dim, crop=False):
 
 @op
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
-    """Square patches of ``size`` taken every ``strides``, flattened into the channel axis.
+    """Patches of ``size`` taken every ``strides``, flattened into the channel axis.
+
+    ``size`` is an int or ``(height, width)``; a 3-tuple extracts 3-D patches from
+    volumes (see :func:`extract_patches_3d`).
 
     Example: ``extract_patches(ops.ones((1, 4, 4, 3)), 2).shape  # (1, 2, 2, 12)``
     """
+    if not isinstance(size, int) and len(size) == 3:
+        return _patches(images, size, strides, dilation_rate, padding, data_format, 3)
+    return _patches(images, size, strides, dilation_rate, padding, data_format, 2)
+
+
+@op
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """3-D patches of ``size`` (int or ``(depth, height, width)``) flattened into the channel axis.
+
+    Volumes are ``(depth, height, width, channels)`` or batched with a leading batch axis.
+
+    Example: ``extract_patches_3d(ops.ones((2, 4, 4, 4, 3)), 2).shape  # (2, 2, 2, 2, 24)``
+    """
+    return _patches(volumes, size, strides, dilation_rate, padding, data_format, 3)
+
+
+def _patches(images, size, strides, dilation_rate, padding, data_format, spatial):
     data_format = _format(data_format)
-    size = (size, size) if isinstance(size, int) else tuple(size)
+    size = (size,) * spatial if isinstance(size, int) else tuple(size)
+    if len(size) != spatial:
+        raise ValueError(f"`size` must be an int or a tuple of {spatial} ints. Received: size={size}")
     strides = size if strides is None else strides
-    x, restore = _to_channels_last_batch(images, data_format)
+    x = backend.convert_to_tensor(images)
+    if x.ndim not in (spatial + 1, spatial + 2):
+        raise ValueError(
+            f"Expected a tensor of rank {spatial + 1} or {spatial + 2} for {spatial}-D patches. Received: shape={tuple(x.shape)}"
+        )
+    unbatched = x.ndim == spatial + 1
+    if unbatched:
+        x = _n.expand_dims(x, 0)
+    if data_format == "channels_first":
+        x = _n.moveaxis(x, 1, -1)
     channels = int(x.shape[-1])
-    # An identity kernel: output channel (i, j, c) copies input channel c at window offset (i, j).
-    eye = np.eye(size[0] * size[1] * channels, dtype="float32").reshape(size[0], size[1], channels, -1)
+    # An identity kernel: output channel (offset..., c) copies input channel c at that window offset.
+    eye = np.eye(int(np.prod(size)) * channels, dtype="float32").reshape(size + (channels, -1))
     kernel = backend.convert_to_tensor(eye, backend.standardize_dtype(x.dtype) if backend.is_float_dtype(x.dtype) else "float32")
     out = backend.nn.conv(x, kernel, strides=strides, padding=padding, data_format="channels_last", dilation_rate=dilation_rate)
-    return restore(out)
+    if data_format == "channels_first":
+        out = _n.moveaxis(out, -1, 1)
+    return _n.squeeze(out, 0) if unbatched else out
 
 
 @op
@@ -272,8 +305,8 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     x, restore = _to_channels_last_batch(_n._float_input(images), _format(data_format))
     batch, height, width, channels = (int(d) for d in x.shape)
     transform = _n._float_input(transform)
-    if transform.ndim == 1:
-        transform = _n.broadcast_to(transform, (batch, 8))
+    if transform.ndim == 1 or transform.shape[0] == 1:
+        transform = _n.broadcast_to(_n.reshape(transform, (1, 8)), (batch, 8))
     ys, xs = np.meshgrid(np.arange(height, dtype="float32"), np.arange(width, dtype="float32"), indexing="ij")
     ys, xs = backend.convert_to_tensor(ys), backend.convert_to_tensor(xs)
     t = [_n.reshape(transform[:, i], (batch, 1, 1)) for i in range(8)]
@@ -330,6 +363,145 @@ def sobel_edges(images, data_format=None):
                                     data_format="channels_last")
     out = _n.reshape(out, tuple(out.shape[:-1]) + (channels, 2))
     return _n.squeeze(out, 0) if images.ndim == 3 else out
+
+
+
+@op
+def perspective_transform(images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None):
+    """Warps images so that the four ``start_points`` land on the four ``end_points``.
+
+    Points are ``(x, y)`` pixel coordinates, shaped ``(4, 2)`` or ``(batch, 4, 2)``;
+    outside pixels get ``fill_value``.
+
+    Example: ``perspective_transform(img, corners, corners)  # img``
+    """
+    start_points, end_points = _n._float_input(start_points), _n._float_input(end_points)
+    for name, points in (("start_points", start_points), ("end_points", end_points)):
+        if tuple(points.shape[-2:]) != (4, 2) or points.ndim not in (2, 3):
+            raise ValueError(f"`{name}` must have shape (4, 2) or (batch, 4, 2). Received: {name}.shape={tuple(points.shape)}")
+    if tuple(start_points.shape) != tuple(end_points.shape):
+        raise ValueError(
+            "`start_points` and `end_points` must have the same shape. "
+            f"Received: start_points.shape={tuple(start_points.shape)}, end_points.shape={tuple(end_points.shape)}"
+        )
+    if start_points.ndim == 2:
+        start_points, end_points = _n.expand_dims(start_points, 0), _n.expand_dims(end_points, 0)
+    transform = _homography(backend.cast(start_points, "float32"), backend.cast(end_points, "float32"))
+    return affine_transform.raw(images, transform, interpolation=interpolation, fill_mode="constant",
+                                fill_value=fill_value, data_format=data_format)
+
+
+def _homography(start, end):
+    """The 8 projective coefficients mapping each output (end) point back to its input (start) point."""
+    sx, sy, ex, ey = start[..., 0], start[..., 1], end[..., 0], end[..., 1]
+    zeros, ones = _n.zeros_like(ex), _n.ones_like(ex)
+    x_rows = _n.stack([ex, ey, ones, zeros, zeros, zeros, -sx * ex, -sx * ey], axis=-1)
+    y_rows = _n.stack([zeros, zeros, zeros, ex, ey, ones, -sy * ex, -sy * ey], axis=-1)
+    system = _n.concatenate([x_rows, y_rows], axis=1)
+    target = _n.expand_dims(_n.concatenate([sx, sy], axis=-1), -1)
+    return _n.squeeze(backend.linalg.solve(system, target), -1)
+
+
+@op
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
+    """Elastic deformation: every pixel moves by a random, Gaussian-smoothed displacement.
+
+    Displacements are ``alpha`` times normal noise (scaled by ``sigma``) blurred with a
+    Gaussian of standard deviation ``sigma``; the two directions use independent noise.
+
+    Example: ``elastic_transform(ops.ones((2, 8, 8, 3)), seed=1).shape  # (2, 8, 8, 3)``
+    """
+    from cornu import random  # lazily: random depends on more of cornu than the ops do
+
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError(f"`interpolation` must be 'nearest' or 'bilinear'. Received: interpolation={interpolation!r}")
+    x, restore = _to_channels_last_batch(images, _format(data_format))
+    dtype = backend.standardize_dtype(x.dtype)
+    compute = dtype if backend.is_float_dtype(dtype) else backend.floatx()
+    x = backend.cast(x, compute)
+    batch, height, width, channels = (int(d) for d in x.shape)
+    sigma, alpha = float(sigma), float(alpha)
+    noise = random.normal((2 * batch, height, width, 1), dtype=compute, seed=seed) * sigma
+    size = int(6 * sigma) | 1
+    fields = gaussian_blur.raw(noise, (size, size), (sigma, sigma), data_format="channels_last")[..., 0]
+    ys, xs = np.meshgrid(np.arange(height, dtype="float32"), np.arange(width, dtype="float32"), indexing="ij")
+    src_x = backend.convert_to_tensor(xs, compute) + alpha * fields[:batch]
+    src_y = backend.convert_to_tensor(ys, compute) + alpha * fields[batch:]
+    shape = (batch, height, width, channels)
+    coords = [
+        _n.broadcast_to(_n.reshape(_n.arange(batch, dtype=compute), (batch, 1, 1, 1)), shape),
+        _n.broadcast_to(_n.expand_dims(src_y, -1), shape),
+        _n.broadcast_to(_n.expand_dims(src_x, -1), shape),
+        _n.broadcast_to(_n.reshape(_n.arange(channels, dtype=compute), (1, 1, 1, channels)), shape),
+    ]
+    out = map_coordinates.raw(x, coords, 0 if interpolation == "nearest" else 1, fill_mode=fill_mode, fill_value=fill_value)
+    return restore(backend.cast(out, dtype))
+
+
+SCALE_AND_TRANSLATE_METHODS = ("linear", "bilinear", "trilinear", "cubic", "bicubic", "tricubic", "lanczos3", "lanczos5")
+
+
+@op
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    """Resamples ``images`` to ``output_shape`` so input point ``p`` lands at ``p * scale + translation``.
+
+    As ``jax.image.scale_and_translate``: one ``scale`` and ``translation`` per axis in
+    ``spatial_dims``, half-pixel centres, zero weight outside the input; ``method`` is
+    'linear', 'cubic', 'lanczos3' or 'lanczos5' (and their 'bi'/'tri' aliases);
+    ``antialias`` widens the kernel when downsampling.
+
+    Example: ``scale_and_translate(img, (1, 8, 8, 3), [2.0, 2.0], [0.0, 0.0], (1, 2), "linear")``
+    """
+    if method not in SCALE_AND_TRANSLATE_METHODS:
+        raise ValueError(f"`method` must be one of {SCALE_AND_TRANSLATE_METHODS}. Received: method={method!r}")
+    images = backend.convert_to_tensor(images)
+    if len(output_shape) != images.ndim:
+        raise ValueError(
+            f"`output_shape` must give every axis of `images`. Received: output_shape={tuple(output_shape)}, "
+            f"images.shape={tuple(images.shape)}"
+        )
+    return backend.image.scale_and_translate(images, tuple(int(d) for d in output_shape), scale, translation,
+                                             tuple(spatial_dims), method, antialias=antialias)
+
+
+@op
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, data_format=None):
+    """Structural similarity of two images (batched: one value per image), averaged over channels.
+
+    Local means, variances and covariance come from a ``filter_size`` Gaussian window
+    (valid positions only), as in Wang et al. (2004).
+
+    Example: ``ssim(img, img)  # 1.0``
+    """
+    a, b = backend.convert_to_tensor(image1), backend.convert_to_tensor(image2)
+    if tuple(a.shape) != tuple(b.shape) or a.ndim not in (3, 4):
+        raise ValueError(
+            "ssim expects two images (rank 3) or two batches of images (rank 4) of the same shape. "
+            f"Received: image1.shape={tuple(a.shape)}, image2.shape={tuple(b.shape)}"
+        )
+    dtype = backend.standardize_dtype(a.dtype)
+    compute = backend.result_type(dtype, float)
+    x, _ = _to_channels_last_batch(backend.cast(a, compute), _format(data_format))
+    y, _ = _to_channels_last_batch(backend.cast(b, compute), _format(data_format))
+    batch, height, width, channels = (int(d) for d in x.shape)
+    taps = np.exp(-((np.arange(filter_size) - (filter_size - 1) / 2.0) ** 2) / (2.0 * filter_sigma**2))
+    taps = taps / taps.sum()
+    kernel = backend.convert_to_tensor(np.outer(taps, taps).reshape(filter_size, filter_size, 1, 1), compute)
+
+    def local_mean(v):  # every channel of every image filtered on its own
+        v = _n.reshape(_n.transpose(v, (0, 3, 1, 2)), (batch * channels, height, width, 1))
+        return backend.nn.conv(v, kernel, padding="valid", data_format="channels_last")
+
+    mu_x, mu_y = local_mean(x), local_mean(y)
+    var_x = local_mean(x * x) - mu_x * mu_x
+    var_y = local_mean(y * y) - mu_y * mu_y
+    cov = local_mean(x * y) - mu_x * mu_y
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    ssim_map = ((2.0 * mu_x * mu_y + c1) * (2.0 * cov + c2)) / ((mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2))
+    per_image = _n.mean(_n.reshape(_n.mean(ssim_map, axis=(1, 2, 3)), (batch, channels)), axis=-1)
+    out = per_image[0] if a.ndim == 3 else per_image
+    # Integer images give a float score (Keras would cast it back to the integer dtype).
+    return backend.cast(out, dtype) if backend.is_float_dtype(dtype) else out
 
 
 __all__ = [n for n, v in list(globals().items()) if callable(v) and getattr(v, "__module__", None) == __name__ and not n.startswith("_")]

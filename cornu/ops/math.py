@@ -1,8 +1,10 @@
 """Math ops (``keras.ops`` top level): top-k, segment reductions, special
 functions, FFT. Complex inputs and outputs are ``(real, imag)`` pairs, as in Keras."""
 
+import numpy as np
+
 from cornu import backend
-from cornu.ops.operation import op
+from cornu.ops.checked import op
 
 _b = backend.math
 
@@ -128,6 +130,74 @@ def extract_sequences(x, sequence_length, sequence_stride):
     Example: ``extract_sequences(ops.arange(5), 2, 2)  # [[0, 1], [2, 3]]``
     """
     return _b.extract_sequences(x, sequence_length, sequence_stride)
+
+
+
+def _stft_arguments(sequence_length, sequence_stride, fft_length, window):
+    """Validates the framing arguments and returns the window as an array (or None)."""
+    for name, value in (("sequence_length", sequence_length), ("sequence_stride", sequence_stride), ("fft_length", fft_length)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    if fft_length < sequence_length:
+        raise ValueError(
+            "`fft_length` must be at least `sequence_length`. "
+            f"Received: sequence_length={sequence_length}, fft_length={fft_length}"
+        )
+    if window is None:
+        return None
+    if isinstance(window, str):
+        # Periodic windows (the DFT-even form signal processing uses), like scipy.signal.get_window.
+        phase = 2.0 * np.pi * np.arange(sequence_length) / sequence_length
+        if window == "hann":
+            return 0.5 - 0.5 * np.cos(phase)
+        if window == "hamming":
+            return 0.54 - 0.46 * np.cos(phase)
+        raise ValueError(f"`window` must be 'hann', 'hamming', a tensor or None. Received: window={window!r}")
+    if tuple(backend.convert_to_tensor(window).shape) != (sequence_length,):
+        raise ValueError(
+            f"`window` must have shape (sequence_length,) = ({sequence_length},). "
+            f"Received: window.shape={tuple(backend.convert_to_tensor(window).shape)}"
+        )
+    return window
+
+
+@op
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    """Short-time Fourier transform along the last axis: ``(real, imag)`` of shape
+    ``(..., num_frames, fft_length // 2 + 1)``.
+
+    Frames of ``sequence_length`` samples every ``sequence_stride``, multiplied by
+    ``window`` ('hann', 'hamming', a tensor, or None for none) and zero-padded
+    (centred) to ``fft_length``. ``center=True`` first reflect-pads ``fft_length // 2``
+    samples on both sides, so frame ``t`` is centred at ``t * sequence_stride``.
+
+    Example: ``real, imag = stft(ops.ones((16,)), 8, 4, 8)  # each (5, 5)``
+    """
+    window = _stft_arguments(sequence_length, sequence_stride, fft_length, window)
+    x = backend.convert_to_tensor(x)
+    if backend.standardize_dtype(x.dtype) not in ("float32", "float64"):
+        raise TypeError(f"stft needs float32 or float64 input. Received: x.dtype={backend.standardize_dtype(x.dtype)}")
+    return _b.stft(x, sequence_length, sequence_stride, fft_length, window=window, center=center)
+
+
+@op
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
+    """Inverse of :func:`stft`: overlap-adds the inverse FFTs of ``x = (real, imag)`` frames.
+
+    Use the arguments given to ``stft``; ``length`` crops the result to that many samples.
+
+    Example: ``istft(stft(x, 8, 4, 8), 8, 4, 8)  # x``
+    """
+    window = _stft_arguments(sequence_length, sequence_stride, fft_length, window)
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise ValueError(f"istft expects `x` as a (real, imag) pair of tensors. Received: x={x!r}")
+    real, imag = (backend.convert_to_tensor(v) for v in x)
+    if tuple(real.shape) != tuple(imag.shape) or len(real.shape) < 2:
+        raise ValueError(
+            "istft expects real and imaginary parts of the same shape (..., num_frames, fft_length // 2 + 1). "
+            f"Received: real.shape={tuple(real.shape)}, imag.shape={tuple(imag.shape)}"
+        )
+    return _b.istft((real, imag), sequence_length, sequence_stride, fft_length, length=length, window=window, center=center)
 
 
 __all__ = [n for n, v in list(globals().items()) if callable(v) and getattr(v, "__module__", None) == __name__ and not n.startswith("_")]

@@ -4,7 +4,7 @@ from cornu import backend
 from cornu.backend import config
 from cornu.ops import numpy as np_ops
 from cornu.ops.core import cast, convert_to_tensor
-from cornu.ops.operation import op
+from cornu.ops.checked import op
 
 _b = backend.nn
 
@@ -492,5 +492,57 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         flash_attention=flash_attention, attn_logits_soft_cap=attn_logits_soft_cap,
     )
 
+
+
+@op
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to a fixed ``output_size``, whatever the input size (1-D to 3-D).
+
+    Output cell ``i`` of an axis of size ``n`` averages input positions
+    ``floor(i * n / out)`` to ``ceil((i + 1) * n / out) - 1``, as PyTorch does.
+
+    Example: ``adaptive_average_pool(ops.ones((2, 7, 9, 3)), (2, 4)).shape  # (2, 2, 4, 3)``
+    """
+    return _b.adaptive_average_pool(inputs, output_size, data_format=_data_format(data_format))
+
+
+@op
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to a fixed ``output_size``, whatever the input size (1-D to 3-D).
+
+    Example: ``adaptive_max_pool(ops.ones((2, 7, 9, 3)), 1).shape  # (2, 1, 1, 3)``
+    """
+    return _b.adaptive_max_pool(inputs, output_size, data_format=_data_format(data_format))
+
+
+@op
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks of a channels-first ``(N, C, H, W)`` image as columns (im2col).
+
+    Returns ``(N, C * kH * kW, L)`` with ``L`` the number of blocks, ordered like PyTorch.
+
+    Example: ``unfold(ops.ones((1, 2, 4, 4)), kernel_size=2, stride=2).shape  # (1, 8, 4)``
+    """
+    x = convert_to_tensor(x)
+    if len(x.shape) != 4:
+        raise ValueError(f"unfold expects a 4D (N, C, H, W) input. Received: x.shape={tuple(x.shape)}")
+    return _b.unfold(x, kernel_size, dilation=dilation, padding=padding, stride=stride)
+
+
+@op
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sums sliding blocks ``(N, C * kH * kW, L)`` back into an ``(N, C, *output_size)`` image (col2im).
+
+    Example: ``fold(unfold(x, 2, stride=2), (4, 4), 2, stride=2)  # x, for non-overlapping blocks``
+    """
+    x = convert_to_tensor(x)
+    if len(x.shape) != 3:
+        raise ValueError(f"fold expects a 3D (N, C * kH * kW, L) input. Received: x.shape={tuple(x.shape)}")
+    return _b.fold(x, output_size, kernel_size, dilation=dilation, padding=padding, stride=stride)
+
+
+from cornu.ops.ctc import ctc_decode, ctc_loss  # noqa: E402  (defined in their own file, public here)
+
+ctc_decode.__module__ = ctc_loss.__module__ = __name__
 
 __all__ = [n for n, v in list(globals().items()) if callable(v) and getattr(v, "__module__", None) == __name__ and not n.startswith("_")]

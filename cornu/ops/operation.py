@@ -8,6 +8,7 @@ and records a graph ``Node`` so Functional models can replay it.
 """
 
 import functools
+import re
 
 from cornu import backend
 from cornu.backend.common import global_state
@@ -70,12 +71,9 @@ def operation_class_for(class_name):
 
 
 def _snake_case(name):
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
+    """Keras's rule: ``Conv2D`` -> ``conv2d``, ``BatchNormalization`` -> ``batch_normalization``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def _contains_symbolic(value):

@@ -7,18 +7,41 @@ Example:
 
 from cornu.optimizers import schedules
 from cornu.optimizers.adadelta import Adadelta
+from cornu.optimizers.adafactor import Adafactor
 from cornu.optimizers.adagrad import Adagrad
 from cornu.optimizers.adam import Adam
 from cornu.optimizers.adamax import Adamax
 from cornu.optimizers.adamw import AdamW
+from cornu.optimizers.ftrl import Ftrl
+from cornu.optimizers.lamb import Lamb
 from cornu.optimizers.lion import Lion
+from cornu.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from cornu.optimizers.muon import Muon
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.optimizer import Optimizer
 from cornu.optimizers.rmsprop import RMSprop
+from cornu.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from cornu.optimizers.sgd import SGD
 from cornu.saving.registry import get_registered_object, keras_export
 
-ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Lion)
+ALL_OBJECTS = (
+    Optimizer,
+    Adam,
+    SGD,
+    RMSprop,
+    Adadelta,
+    AdamW,
+    Adagrad,
+    Adamax,
+    Adafactor,
+    Nadam,
+    Ftrl,
+    Lion,
+    Lamb,
+    LossScaleOptimizer,
+    Muon,
+    ScheduleFreeAdamW,
+)
 # Names are matched case-insensitively: "adam", "Adam" and "ADAM" all work.
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 

@@ -10,4 +10,5 @@ from cornu.utils.io_utils import is_interactive_logging_enabled
 from cornu.utils.numerical_utils import normalize
 from cornu.utils.numerical_utils import to_categorical
 from cornu.utils.progbar import Progbar
+from cornu.utils.py_dataset import PyDataset, Sequence
 from cornu.utils.rng_utils import set_random_seed

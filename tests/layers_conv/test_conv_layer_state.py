@@ -68,10 +68,6 @@ def test_lora_matches_keras(keras_ref, data_format):
     assert_close(restored(x), np.asarray(ref(x)), atol=1e-4)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "cornu's Layer.weights lists variables by their current `trainable` flag; Keras keeps the order of "
-    "creation (trainable-at-creation first), so after enable_lora Keras gives kernel, bias, lora_kernel_a, "
-    "lora_kernel_b and cornu gives bias, lora_kernel_a, lora_kernel_b, kernel (cornu/layers/layer.py)."))
 def test_lora_weight_order_matches_keras(keras_ref):
     layer, ref = _pair(keras_ref, "Conv1D", 4, 3, lora_rank=2)
     layer.build((None, 6, 3))

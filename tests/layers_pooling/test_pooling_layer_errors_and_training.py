@@ -64,14 +64,7 @@ def test_gradients_flow_through_pooling_in_fit(make_pool):
     model = cornu.Sequential([cornu.Input((5, 6, 2)), conv, make_pool(), layers.Flatten(), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     before = conv.get_weights()[0].copy()
-    try:
-        model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    except ValueError as e:
-        if "Linearization failed" not in str(e):
-            raise
-        # Known op bug, reported: the JAX max_pool/average_pool pass a jnp array as the
-        # reduce_window init value, which JAX cannot differentiate inside jit.
-        pytest.xfail(f"pooling op not differentiable under jit on this backend: {str(e)[:80]}")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     after = conv.get_weights()[0]
     assert np.all(np.isfinite(after))
     assert not np.allclose(before, after)

@@ -120,17 +120,12 @@ def test_wrong_rank_is_refused_with_the_layer_name():
         CLASSES["RepeatVector"](2)(np.ones((2, 3, 4), "float32"))
 
 
-_SNAKE_CASE_BUG = pytest.mark.xfail(
-    reason="cornu/ops/operation.py `_snake_case` names 'UpSampling2D' 'up_sampling2_d'; Keras's rule gives "
-           "'up_sampling2d' (as cornu/saving/object_walk.snake_case does)", strict=False)
-
-
 @pytest.mark.parametrize("name, kwargs", [
     ("PReLU", {}), ("ReLU", {}), ("GroupNormalization", {"groups": 2}),
-    pytest.param("UpSampling2D", {}, marks=_SNAKE_CASE_BUG),
-    pytest.param("ZeroPadding1D", {}, marks=_SNAKE_CASE_BUG),
-    pytest.param("Cropping3D", {}, marks=_SNAKE_CASE_BUG),
-    pytest.param("SpatialDropout2D", {"rate": 0.5}, marks=_SNAKE_CASE_BUG),
+    ("UpSampling2D", {}),
+    ("ZeroPadding1D", {}),
+    ("Cropping3D", {}),
+    ("SpatialDropout2D", {"rate": 0.5}),
 ])
 def test_default_names_match_keras(keras_ref, name, kwargs):
     keras_name = re.sub(r"_\d+$", "", getattr(keras_ref.layers, name)(**kwargs).name)  # Keras's session counter

@@ -85,6 +85,7 @@ class VariableBase:
         parent = scopes.current_path()
         self._path = f"{parent}/{name}" if parent else name
         self._trainable = bool(trainable)
+        self._created_trainable = self._trainable
         self._autocast = bool(autocast)
         self._aggregation = aggregation or "none"
         self._synchronization = synchronization

@@ -124,7 +124,7 @@ def stop_gradient(x):
 
 
 def cond(pred, true_fn, false_fn):
-    return jax.lax.cond(pred, true_fn=true_fn, false_fn=false_fn)
+    return jax.lax.cond(pred, true_fn, false_fn)
 
 
 def fori_loop(lower, upper, body_fun, init_val):

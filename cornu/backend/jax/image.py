@@ -22,3 +22,10 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
         info = jnp.iinfo(dtype)
         out = jnp.clip(jnp.round(out), info.min, info.max)
     return out.astype(dtype)
+
+
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    images = convert_to_tensor(images)
+    scale, translation = convert_to_tensor(scale), convert_to_tensor(translation)
+    return jax.image.scale_and_translate(images, tuple(output_shape), tuple(spatial_dims), scale, translation, method,
+                                         antialias)

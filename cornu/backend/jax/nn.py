@@ -2,6 +2,7 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from cornu.backend.jax.core import convert_to_tensor
 from cornu.backend.jax.numpy import _float_input
@@ -162,20 +163,21 @@ def _pool_window(inputs, pool_size, strides, data_format):
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
     inputs = convert_to_tensor(inputs)
     window, strides = _pool_window(inputs, pool_size, strides, data_format)
-    init = -jnp.inf if jnp.issubdtype(inputs.dtype, jnp.inexact) else jnp.iinfo(inputs.dtype).min
-    return jax.lax.reduce_window(inputs, jnp.asarray(init, inputs.dtype), jax.lax.max, window, strides, _check_padding(padding))
+    # The init value must be a Python number: an array breaks differentiation under jit.
+    init = -float("inf") if jnp.issubdtype(inputs.dtype, jnp.inexact) else int(jnp.iinfo(inputs.dtype).min)
+    return jax.lax.reduce_window(inputs, init, jax.lax.max, window, strides, _check_padding(padding))
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
     inputs = _float_or_same(inputs)
     window, strides = _pool_window(inputs, pool_size, strides, data_format)
     padding = _check_padding(padding)
-    total = jax.lax.reduce_window(inputs, jnp.zeros((), inputs.dtype), jax.lax.add, window, strides, padding)
+    total = jax.lax.reduce_window(inputs, 0.0, jax.lax.add, window, strides, padding)
     if padding == "VALID":
         return total / jnp.prod(jnp.asarray(window)).astype(inputs.dtype)
     # 'same': padded positions do not count towards the average.
     ones = jnp.ones((1,) + inputs.shape[1:], inputs.dtype)
-    count = jax.lax.reduce_window(ones, jnp.zeros((), inputs.dtype), jax.lax.add, window, strides, padding)
+    count = jax.lax.reduce_window(ones, 0.0, jax.lax.add, window, strides, padding)
     return total / count
 
 
@@ -207,3 +209,135 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         logits = jnp.where(keep, logits, jnp.finfo(logits.dtype).min)
     weights = jax.nn.softmax(logits, axis=-1).astype(value.dtype)
     return jnp.einsum("bnts,bsnh->btnh", weights, value)
+
+
+# ------------------------------------------------------- adaptive pooling
+
+
+def _adaptive_windows(in_size, out_size):
+    """Per output cell: gather indices ``(out, k)`` into the input axis, and which of them count.
+
+    Cell ``i`` covers ``[floor(i * in / out), ceil((i + 1) * in / out))`` (PyTorch's bins).
+    Short windows repeat their last index so every row has the same length.
+    """
+    starts = (np.arange(out_size) * in_size) // out_size
+    ends = -(-(np.arange(1, out_size + 1) * in_size) // out_size)
+    width = int(np.max(ends - starts))
+    offsets = starts[:, None] + np.arange(width)[None, :]
+    return np.minimum(offsets, ends[:, None] - 1), offsets < ends[:, None], ends - starts
+
+
+def _adaptive_pool(inputs, output_size, data_format, reduce_axis):
+    x = convert_to_tensor(inputs)
+    n = x.ndim - 2
+    if n not in (1, 2, 3):
+        raise ValueError(f"Adaptive pooling needs a 3D, 4D or 5D input. Received: inputs.shape={x.shape}")
+    sizes = _tuple(output_size, n)
+    first = 1 if data_format == "channels_last" else 2
+    for i in range(n):
+        x = reduce_axis(x, first + i, x.shape[first + i], int(sizes[i]))
+    return x
+
+
+def _adaptive_mean_axis(x, axis, in_size, out_size):
+    index, valid, counts = _adaptive_windows(in_size, out_size)
+    windows = jnp.take(x, jnp.asarray(index), axis=axis)
+    keep = jnp.asarray(valid).reshape(valid.shape + (1,) * (x.ndim - axis - 1))
+    total = jnp.sum(jnp.where(keep, windows, jnp.zeros((), x.dtype)), axis=axis + 1)
+    return total / jnp.asarray(counts, x.dtype).reshape((out_size,) + (1,) * (x.ndim - axis - 1))
+
+
+def _adaptive_max_axis(x, axis, in_size, out_size):
+    index, _, _ = _adaptive_windows(in_size, out_size)
+    return jnp.max(jnp.take(x, jnp.asarray(index), axis=axis), axis=axis + 1)
+
+
+def adaptive_average_pool(inputs, output_size, data_format="channels_last"):
+    return _adaptive_pool(_float_or_same(inputs), output_size, data_format, _adaptive_mean_axis)
+
+
+def adaptive_max_pool(inputs, output_size, data_format="channels_last"):
+    return _adaptive_pool(inputs, output_size, data_format, _adaptive_max_axis)
+
+
+# ---------------------------------------------------------- unfold / fold
+
+
+def _unfold_geometry(spatial, kernel_size, dilation, padding, stride):
+    k, d, p, s = (_tuple(v, 2) for v in (kernel_size, dilation, padding, stride))
+    blocks = tuple((spatial[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2))
+    return k, d, p, s, blocks
+
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    x = convert_to_tensor(x)
+    n, c = x.shape[:2]
+    k, d, p, s, blocks = _unfold_geometry(x.shape[2:], kernel_size, dilation, padding, stride)
+    x = jnp.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    rows = []
+    for i in range(k[0]):
+        for j in range(k[1]):
+            h0, w0 = i * d[0], j * d[1]
+            rows.append(x[:, :, h0 : h0 + s[0] * (blocks[0] - 1) + 1 : s[0], w0 : w0 + s[1] * (blocks[1] - 1) + 1 : s[1]])
+    # (n, c, kh * kw, bh, bw) -> (n, c * kh * kw, bh * bw): channel-major, like PyTorch.
+    return jnp.reshape(jnp.stack(rows, axis=2), (n, c * k[0] * k[1], blocks[0] * blocks[1]))
+
+
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    x = convert_to_tensor(x)
+    out_h, out_w = _tuple(output_size, 2)
+    k, d, p, s, blocks = _unfold_geometry((out_h, out_w), kernel_size, dilation, padding, stride)
+    n, ckk, length = x.shape
+    if ckk % (k[0] * k[1]) or length != blocks[0] * blocks[1]:
+        raise ValueError(
+            f"fold: expected x of shape (N, C * {k[0] * k[1]}, {blocks[0] * blocks[1]}) for this output size and "
+            f"kernel. Received: x.shape={x.shape}, output_size={output_size}, kernel_size={kernel_size}"
+        )
+    c = ckk // (k[0] * k[1])
+    x = jnp.reshape(x, (n, c, k[0], k[1], blocks[0], blocks[1]))
+    out = jnp.zeros((n, c, out_h + 2 * p[0], out_w + 2 * p[1]), x.dtype)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            h0, w0 = i * d[0], j * d[1]
+            out = out.at[:, :, h0 : h0 + s[0] * (blocks[0] - 1) + 1 : s[0], w0 : w0 + s[1] * (blocks[1] - 1) + 1 : s[1]].add(x[:, :, i, j])
+    return out[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w]
+
+
+# ---------------------------------------------------------------- CTC loss
+
+_LOG_ZERO = -1e30  # finite "log 0": keeps logaddexp and its gradient free of NaNs
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    target = convert_to_tensor(target).astype("int32")
+    output = convert_to_tensor(output)
+    output = output.astype(jnp.promote_types(output.dtype, "float32"))
+    target_length = convert_to_tensor(target_length).astype("int32")
+    output_length = convert_to_tensor(output_length).astype("int32")
+    batch, steps, _ = output.shape
+    log_probs = jax.nn.log_softmax(output, axis=-1)
+    # Blank-interleaved labels: blank, l1, blank, l2, ..., blank.
+    states = 2 * target.shape[1] + 1
+    labels = jnp.full((batch, states), mask_index, "int32").at[:, 1::2].set(target)
+    emit = jnp.take_along_axis(log_probs, jnp.broadcast_to(labels[:, None, :], (batch, steps, states)), axis=2)
+    can_skip = jnp.concatenate(
+        [jnp.zeros((batch, 2), bool), (labels[:, 2:] != labels[:, :-2]) & (labels[:, 2:] != mask_index)], axis=1
+    )
+    neg = jnp.asarray(_LOG_ZERO, output.dtype)
+    alpha = jnp.full((batch, states), neg).at[:, :2].set(emit[:, 0, :2])
+
+    def step(alpha, inputs):
+        emit_t, t = inputs
+        stay = alpha
+        advance = jnp.concatenate([jnp.full((batch, 1), neg), alpha[:, :-1]], axis=1)
+        skip = jnp.where(can_skip, jnp.concatenate([jnp.full((batch, 2), neg), alpha[:, :-2]], axis=1), neg)
+        new = jnp.logaddexp(jnp.logaddexp(stay, advance), skip) + emit_t
+        return jnp.where((t < output_length)[:, None], new, alpha), None
+
+    alpha, _ = jax.lax.scan(step, alpha, (jnp.swapaxes(emit, 0, 1)[1:], jnp.arange(1, steps)))
+    last = jnp.take_along_axis(alpha, (2 * target_length)[:, None], axis=1)[:, 0]
+    before_last = jnp.take_along_axis(alpha, jnp.maximum(2 * target_length - 1, 0)[:, None], axis=1)[:, 0]
+    before_last = jnp.where(target_length > 0, before_last, neg)
+    loss = -jnp.logaddexp(last, before_last)
+    # No alignment at all (e.g. a label longer than the input): the loss is +inf, as in PyTorch.
+    return jnp.where(loss > -_LOG_ZERO / 2, jnp.inf, loss)

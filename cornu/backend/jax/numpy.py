@@ -18,6 +18,10 @@ from cornu.backend.jax.core import convert_to_tensor
 
 _SCALARS = (int, float, bool, complex)
 
+# Raised while tracing or running (a tracer used as a Python value, out of memory):
+# ops let these through unchanged instead of re-explaining them.
+UNTRANSLATED_ERRORS = (jax.errors.JAXTypeError, jax.errors.JAXIndexError, jax.errors.JaxRuntimeError)
+
 
 def _t(x):
     """Converts ``x`` to a JAX array (no-op for arrays)."""

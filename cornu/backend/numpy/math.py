@@ -204,6 +204,50 @@ def extract_sequences(x, sequence_length, sequence_stride):
     return x[..., idx]
 
 
+def _stft_window(window, sequence_length, fft_length, dtype):
+    """The analysis window zero-padded (centred) to ``fft_length``; all ones when ``window`` is None."""
+    if window is None:
+        return np.ones((fft_length,), dtype)
+    left = (fft_length - sequence_length) // 2
+    return np.pad(np.asarray(convert_to_tensor(window), dtype), (left, fft_length - sequence_length - left))
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    x = _float_input(x)
+    if center:
+        x = np.pad(x, [(0, 0)] * (x.ndim - 1) + [(fft_length // 2, fft_length // 2)], mode="reflect")
+    frames = extract_sequences(x, fft_length, sequence_stride)
+    out = np.fft.rfft(frames * _stft_window(window, sequence_length, fft_length, x.dtype), n=fft_length)
+    return np.real(out).astype(x.dtype), np.imag(out).astype(x.dtype)
+
+
+def _overlap_add(frames, stride):
+    """Sums frames ``(..., F, N)`` placed ``stride`` apart into one signal of length ``N + stride * (F - 1)``."""
+    count, length = frames.shape[-2:]
+    blocks = -(-length // stride)
+    pad = [(0, 0)] * (frames.ndim - 1) + [(0, blocks * stride - length)]
+    frames = np.reshape(np.pad(frames, pad), frames.shape[:-1] + (blocks, stride))
+    lead = [(0, 0)] * (frames.ndim - 3)
+    out = sum(
+        np.pad(frames[..., j, :], lead + [(j, blocks - 1 - j), (0, 0)]) for j in range(blocks)
+    )
+    return np.reshape(out, out.shape[:-2] + (-1,))[..., : length + stride * (count - 1)]
+
+
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
+    real, z = _complex_parts(x)
+    frames = np.fft.irfft(z, n=fft_length).astype(real.dtype)
+    win = _stft_window(window, sequence_length, fft_length, real.dtype)
+    signal = _overlap_add(frames * win, sequence_stride)
+    envelope = _overlap_add(np.broadcast_to(win * win, (frames.shape[-2], fft_length)), sequence_stride)
+    signal = signal / np.where(envelope > 1e-10, envelope, 1.0)
+    if window is None:
+        signal = signal * (fft_length / sequence_stride)
+    start = fft_length // 2 if center else 0
+    end = start + length if length is not None else signal.shape[-1] - start
+    return signal[..., start:end].astype(real.dtype)
+
+
 # ------------------------------------------------------------- core ops
 
 

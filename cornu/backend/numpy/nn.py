@@ -268,3 +268,131 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     weights = np.exp(logits)
     weights = weights / weights.sum(axis=-1, keepdims=True)
     return np.einsum("bnts,bsnh->btnh", weights, value.astype(np.float32)).astype(query.dtype)
+
+
+# ------------------------------------------------------- adaptive pooling
+
+
+def _adaptive_windows(in_size, out_size):
+    """Per output cell: gather indices ``(out, k)`` into the input axis, and which of them count.
+
+    Cell ``i`` covers ``[floor(i * in / out), ceil((i + 1) * in / out))`` (PyTorch's bins).
+    Short windows repeat their last index so every row has the same length.
+    """
+    starts = (np.arange(out_size) * in_size) // out_size
+    ends = -(-(np.arange(1, out_size + 1) * in_size) // out_size)
+    width = int(np.max(ends - starts))
+    offsets = starts[:, None] + np.arange(width)[None, :]
+    return np.minimum(offsets, ends[:, None] - 1), offsets < ends[:, None], ends - starts
+
+
+def _adaptive_pool(inputs, output_size, data_format, reduce_axis):
+    x = convert_to_tensor(inputs)
+    n = x.ndim - 2
+    if n not in (1, 2, 3):
+        raise ValueError(f"Adaptive pooling needs a 3D, 4D or 5D input. Received: inputs.shape={x.shape}")
+    sizes = _tuple(output_size, n)
+    first = 1 if data_format == "channels_last" else 2
+    for i in range(n):
+        x = reduce_axis(x, first + i, x.shape[first + i], int(sizes[i]))
+    return x
+
+
+def _adaptive_mean_axis(x, axis, in_size, out_size):
+    index, valid, counts = _adaptive_windows(in_size, out_size)
+    windows = np.take(x, index, axis=axis)
+    keep = valid.reshape(valid.shape + (1,) * (x.ndim - axis - 1))
+    total = np.sum(np.where(keep, windows, np.zeros((), x.dtype)), axis=axis + 1, dtype=x.dtype)
+    return (total / counts.astype(x.dtype).reshape((out_size,) + (1,) * (x.ndim - axis - 1))).astype(x.dtype)
+
+
+def _adaptive_max_axis(x, axis, in_size, out_size):
+    index, _, _ = _adaptive_windows(in_size, out_size)
+    return np.max(np.take(x, index, axis=axis), axis=axis + 1)
+
+
+def adaptive_average_pool(inputs, output_size, data_format="channels_last"):
+    return _adaptive_pool(_float_or_same(inputs), output_size, data_format, _adaptive_mean_axis)
+
+
+def adaptive_max_pool(inputs, output_size, data_format="channels_last"):
+    return _adaptive_pool(inputs, output_size, data_format, _adaptive_max_axis)
+
+
+# ---------------------------------------------------------- unfold / fold
+
+
+def _unfold_geometry(spatial, kernel_size, dilation, padding, stride):
+    k, d, p, s = (_tuple(v, 2) for v in (kernel_size, dilation, padding, stride))
+    blocks = tuple((spatial[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2))
+    return k, d, p, s, blocks
+
+
+def _block_slices(i, j, d, s, blocks):
+    h0, w0 = i * d[0], j * d[1]
+    return (slice(None), slice(None), slice(h0, h0 + s[0] * (blocks[0] - 1) + 1, s[0]),
+            slice(w0, w0 + s[1] * (blocks[1] - 1) + 1, s[1]))
+
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    x = convert_to_tensor(x)
+    n, c = x.shape[:2]
+    k, d, p, s, blocks = _unfold_geometry(x.shape[2:], kernel_size, dilation, padding, stride)
+    x = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    rows = [x[_block_slices(i, j, d, s, blocks)] for i in range(k[0]) for j in range(k[1])]
+    # (n, c, kh * kw, bh, bw) -> (n, c * kh * kw, bh * bw): channel-major, like PyTorch.
+    return np.reshape(np.stack(rows, axis=2), (n, c * k[0] * k[1], blocks[0] * blocks[1]))
+
+
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    x = convert_to_tensor(x)
+    out_h, out_w = _tuple(output_size, 2)
+    k, d, p, s, blocks = _unfold_geometry((out_h, out_w), kernel_size, dilation, padding, stride)
+    n, ckk, length = x.shape
+    if ckk % (k[0] * k[1]) or length != blocks[0] * blocks[1]:
+        raise ValueError(
+            f"fold: expected x of shape (N, C * {k[0] * k[1]}, {blocks[0] * blocks[1]}) for this output size and "
+            f"kernel. Received: x.shape={x.shape}, output_size={output_size}, kernel_size={kernel_size}"
+        )
+    c = ckk // (k[0] * k[1])
+    x = np.reshape(x, (n, c, k[0], k[1], blocks[0], blocks[1]))
+    out = np.zeros((n, c, out_h + 2 * p[0], out_w + 2 * p[1]), x.dtype)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            out[_block_slices(i, j, d, s, blocks)] += x[:, :, i, j]
+    return out[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w]
+
+
+# ---------------------------------------------------------------- CTC loss
+
+_LOG_ZERO = -1e30  # finite "log 0", as on the JAX backend
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    target = convert_to_tensor(target).astype(np.int32)
+    output = convert_to_tensor(output)
+    output = output.astype(np.float64 if output.dtype == np.float64 else np.float32)
+    target_length = convert_to_tensor(target_length).astype(np.int64)
+    output_length = convert_to_tensor(output_length).astype(np.int64)
+    batch, steps, _ = output.shape
+    log_probs = log_softmax(output, axis=-1)
+    states = 2 * target.shape[1] + 1
+    labels = np.full((batch, states), mask_index, np.int64)
+    labels[:, 1::2] = target
+    emit = np.take_along_axis(log_probs, np.broadcast_to(labels[:, None, :], (batch, steps, states)), axis=2)
+    can_skip = np.zeros((batch, states), bool)
+    can_skip[:, 2:] = (labels[:, 2:] != labels[:, :-2]) & (labels[:, 2:] != mask_index)
+    alpha = np.full((batch, states), _LOG_ZERO, output.dtype)
+    alpha[:, :2] = emit[:, 0, :2]
+    for t in range(1, steps):
+        advance = np.full_like(alpha, _LOG_ZERO)
+        advance[:, 1:] = alpha[:, :-1]
+        skip = np.full_like(alpha, _LOG_ZERO)
+        skip[:, 2:] = np.where(can_skip[:, 2:], alpha[:, :-2], _LOG_ZERO)
+        new = np.logaddexp(np.logaddexp(alpha, advance), skip) + emit[:, t]
+        alpha = np.where((t < output_length)[:, None], new, alpha)
+    rows = np.arange(batch)
+    last = alpha[rows, 2 * target_length]
+    before_last = np.where(target_length > 0, alpha[rows, np.maximum(2 * target_length - 1, 0)], _LOG_ZERO)
+    loss = -np.logaddexp(last, before_last)
+    return np.where(loss > -_LOG_ZERO / 2, np.inf, loss).astype(output.dtype)

@@ -17,6 +17,9 @@ from cornu.backend.numpy.core import convert_to_tensor, to_numpy_dtype
 _r = np.asarray
 _FLOAT_KINDS = "fc"
 
+# Errors that ops let through unchanged instead of re-explaining them (none on NumPy).
+UNTRANSLATED_ERRORS = ()
+
 
 def _t(x):
     return x if type(x) is np.ndarray else convert_to_tensor(x)

@@ -38,16 +38,20 @@ _KERNELS = {
 }
 
 
-def resize_weights(in_size, out_size, method, antialias):
-    """The ``(out_size, in_size)`` float64 matrix that resizes one axis."""
+def resize_weights(in_size, out_size, method, antialias, scale=None, translation=0.0):
+    """The ``(out_size, in_size)`` float64 matrix that resamples one axis.
+
+    Output pixel ``i`` samples the input at ``(i + 0.5 - translation) / scale - 0.5``;
+    ``scale`` defaults to ``out_size / in_size`` (a plain resize).
+    """
     if method == "nearest":
         source = np.floor((np.arange(out_size) + 0.5) * in_size / out_size).astype(np.int64)
         weights = np.zeros((out_size, in_size))
         weights[np.arange(out_size), np.minimum(source, in_size - 1)] = 1.0
         return weights
-    inv_scale = in_size / out_size
+    inv_scale = in_size / out_size if scale is None else 1.0 / float(scale)
     kernel_scale = max(inv_scale, 1.0) if antialias else 1.0
-    sample = (np.arange(out_size) + 0.5) * inv_scale - 0.5
+    sample = (np.arange(out_size) + 0.5 - float(translation)) * inv_scale - 0.5
     distance = np.abs(sample[:, None] - np.arange(in_size)[None, :]) / kernel_scale
     weights = _KERNELS[method](distance)
     total = weights.sum(axis=1, keepdims=True)
@@ -72,4 +76,25 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
     if not dtype.is_floating_point:
         info = torch.iinfo(dtype)
         x = torch.clamp(torch.round(x), info.min, info.max)
+    return x.to(dtype)
+
+
+SCALE_AND_TRANSLATE_KERNELS = {
+    "linear": "bilinear", "bilinear": "bilinear", "trilinear": "bilinear", "cubic": "bicubic", "bicubic": "bicubic",
+    "tricubic": "bicubic", "lanczos3": "lanczos3", "lanczos5": "lanczos5",
+}
+
+
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    x = convert_to_tensor(images)
+    dtype = x.dtype if x.is_floating_point() else torch.float32
+    compute = torch.float64 if dtype == torch.float64 else torch.float32
+    x = x.to(compute)
+    scale = [float(v) for v in torch.as_tensor(convert_to_tensor(scale)).reshape(-1).tolist()]
+    translation = [float(v) for v in torch.as_tensor(convert_to_tensor(translation)).reshape(-1).tolist()]
+    for i, axis in enumerate(spatial_dims):
+        weights = resize_weights(x.shape[axis], int(output_shape[axis]), SCALE_AND_TRANSLATE_KERNELS[method], antialias,
+                                 scale[i], translation[i])
+        weights = torch.as_tensor(weights, dtype=compute, device=x.device)
+        x = torch.movedim(torch.tensordot(weights, torch.movedim(x, axis, 0), dims=([1], [0])), 0, axis)
     return x.to(dtype)

@@ -150,6 +150,69 @@ def extract_sequences(x, sequence_length, sequence_stride):
     return _t(x).unfold(-1, sequence_length, sequence_stride)
 
 
+
+def _stft_window(window, sequence_length, fft_length, dtype, device):
+    """``(window, win_length)`` for torch.stft/istft; no window means ones over all ``fft_length``."""
+    if window is None:
+        return torch.ones((fft_length,), dtype=dtype, device=device), fft_length
+    return convert_to_tensor(window).to(dtype=dtype, device=device), sequence_length
+
+
+def _batched(x, fn):
+    """Runs ``fn`` on ``x`` flattened to (batch, ...last axis) and restores the leading axes."""
+    lead = x.shape[:-1]
+    out = fn(x.reshape((-1, x.shape[-1])))
+    return out.reshape(tuple(lead) + tuple(out.shape[1:]))
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    x = _float_input(x)
+    win, win_length = _stft_window(window, sequence_length, fft_length, x.dtype, x.device)
+
+    def transform(signal):
+        return torch.stft(signal, fft_length, hop_length=sequence_stride, win_length=win_length, window=win,
+                          center=center, pad_mode="reflect", normalized=False, onesided=True, return_complex=True)
+
+    out = torch.swapaxes(_batched(x, transform), -2, -1)
+    return out.real.to(x.dtype), out.imag.to(x.dtype)
+
+
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
+    dtype, z = _complex(x)
+    frames = z.shape[-2]
+    total = fft_length + sequence_stride * (frames - 1)
+    start = fft_length // 2 if center else 0
+    end = total - start if length is None else builtins.min(start + length, total)
+    win, win_length = _stft_window(window, sequence_length, fft_length, z.real.dtype, z.device)
+    if center and window is not None:
+        # The fused kernel; it needs a nonzero window envelope, which centring gives.
+        z = torch.swapaxes(z, -2, -1)
+        flat = z.reshape((-1,) + tuple(z.shape[-2:]))
+        out = torch.istft(flat, fft_length, hop_length=sequence_stride, win_length=win_length, window=win,
+                          center=True, length=end - start)
+        return out.reshape(tuple(z.shape[:-2]) + (end - start,)).to(dtype)
+    padded = torch.zeros((fft_length,), dtype=win.dtype, device=win.device)
+    left = (fft_length - win_length) // 2
+    padded[left : left + win_length] = win
+    signal = _overlap_add(torch.fft.irfft(z, n=fft_length) * padded, sequence_stride)
+    envelope = _overlap_add((padded * padded).expand(frames, fft_length), sequence_stride)
+    signal = signal / torch.where(envelope > 1e-10, envelope, torch.ones_like(envelope))
+    if window is None:
+        signal = signal * (fft_length / sequence_stride)
+    return signal[..., start:end].to(dtype)
+
+
+def _overlap_add(frames, stride):
+    """Sums frames ``(..., F, N)`` placed ``stride`` apart into one signal of length ``N + stride * (F - 1)``."""
+    count, length = frames.shape[-2:]
+    total = length + stride * (count - 1)
+    lead = tuple(frames.shape[:-2])
+    folded = torch.nn.functional.fold(
+        torch.swapaxes(frames.reshape((-1, count, length)), 1, 2), (1, total), (1, length), stride=(1, stride)
+    )
+    return folded.reshape(lead + (total,))
+
+
 # ------------------------------------------------------------- core ops
 
 

@@ -253,3 +253,56 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         logits = logits.masked_fill(~causal, torch.finfo(logits.dtype).min)
     weights = torch.softmax(logits, dim=-1).to(v.dtype)
     return torch.einsum("bnts,bnsh->bnth", weights, v).transpose(1, 2)
+
+
+# ------------------------------------------------------- adaptive pooling
+
+_ADAPTIVE_AVG = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
+_ADAPTIVE_MAX = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}
+
+
+def _adaptive_pool(x, output_size, data_format, kernels):
+    n = x.ndim - 2
+    if n not in kernels:
+        raise ValueError(f"Adaptive pooling needs a 3D, 4D or 5D input. Received: inputs.shape={tuple(x.shape)}")
+    size = _tuple(output_size, n)
+    out = kernels[n](_to_channels_first(x, data_format), size[0] if n == 1 else size)
+    return _from_channels_first(out, data_format)
+
+
+def adaptive_average_pool(inputs, output_size, data_format="channels_last"):
+    return _adaptive_pool(_float_or_same(inputs), output_size, data_format, _ADAPTIVE_AVG)
+
+
+def adaptive_max_pool(inputs, output_size, data_format="channels_last"):
+    return _on_floats(lambda v: _adaptive_pool(v, output_size, data_format, _ADAPTIVE_MAX), inputs)
+
+
+# ---------------------------------------------------------- unfold / fold
+
+
+def _on_floats(fn, x):
+    # im2col/col2im have float kernels only; float64 holds every int32 exactly.
+    x = convert_to_tensor(x)
+    return fn(x) if x.is_floating_point() else fn(x.to(torch.float64)).to(x.dtype)
+
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    return _on_floats(lambda v: F.unfold(v, kernel_size, dilation=dilation, padding=padding, stride=stride), x)
+
+
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    return _on_floats(lambda v: F.fold(v, output_size, kernel_size, dilation=dilation, padding=padding, stride=stride), x)
+
+
+# ---------------------------------------------------------------- CTC loss
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    output = convert_to_tensor(output)
+    output = output if output.dtype == torch.float64 else output.to(torch.float32)
+    log_probs = F.log_softmax(torch.transpose(output, 0, 1), dim=-1)
+    return F.ctc_loss(
+        log_probs, convert_to_tensor(target).to(torch.int64), convert_to_tensor(output_length).to(torch.int64),
+        convert_to_tensor(target_length).to(torch.int64), blank=mask_index, reduction="none",
+    )

@@ -19,6 +19,9 @@ from cornu.backend.torch.core import DEFAULT_DEVICE, Variable, convert_to_tensor
 _FLOATING = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 _SCALARS = (int, float, bool, complex)
 
+# Out-of-memory errors explain themselves: ops let them through unchanged.
+UNTRANSLATED_ERRORS = (torch.OutOfMemoryError,)
+
 
 def _t(x):
     return x if isinstance(x, torch.Tensor) else convert_to_tensor(x)

@@ -1,5 +1,7 @@
 """``Dropout``: randomly zeroes inputs during training."""
 
+import numbers
+
 from cornu import backend
 from cornu import random
 from cornu.layers.layer import Layer
@@ -18,7 +20,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        if not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
             raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}")
         self.rate = float(rate)
         self.noise_shape = tuple(noise_shape) if noise_shape is not None else None

@@ -1,5 +1,8 @@
-"""Data adapters: one per kind of input, each yielding batches of NumPy/backend arrays."""
+"""Data adapters: one per kind of input, each yielding batches ``(x,)``, ``(x, y)`` or
+``(x, y, sample_weight)`` of NumPy arrays (or the backend's own tensors)."""
 
-from cornu.trainers.data.adapter import get_data_adapter, unpack_x_y_sample_weight, pack_x_y_sample_weight
+from cornu.trainers.data.adapter import get_data_adapter
+from cornu.trainers.data.data_adapter import DataAdapter
+from cornu.trainers.data.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
-__all__ = ["get_data_adapter", "unpack_x_y_sample_weight", "pack_x_y_sample_weight"]
+__all__ = ["DataAdapter", "get_data_adapter", "pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

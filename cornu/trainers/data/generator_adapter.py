@@ -1,33 +1,49 @@
-"""Batches from a Python generator or any iterable yielding ``x``, ``(x, y)`` or ``(x, y, sample_weight)``."""
+"""Batches from a Python generator object yielding ``x``, ``(x, y)`` or ``(x, y, sample_weight)``."""
 
-import itertools
+from cornu.trainers.data.array_conversion import batch_for_backend
+from cornu.trainers.data.data_adapter import DataAdapter
+from cornu.trainers.data.packing import standardize_batch
 
 
-class GeneratorDataAdapter:
-    """Iterates a generator; the first batch is peeked (to build the model) and then replayed."""
+class GeneratorDataAdapter(DataAdapter):
+    """Reads a generator once. Its first batch is taken right away (to check it and to
+    build the model) and given back at the start of the first pass.
+
+    The generator cannot be rewound: once it is exhausted, there is no more
+    data, so pass ``steps_per_epoch`` to spread one long (or infinite)
+    generator over several epochs.
+
+    Example:
+    >>> def batches():
+    ...     while True:
+    ...         yield x_batch, y_batch
+    >>> model.fit(batches(), steps_per_epoch=100, epochs=5)
+    """
+
+    restartable = False
 
     def __init__(self, generator):
-        self._iterable = generator
-        self._iterator = iter(generator)
+        self._generator = generator
         try:
-            self._first = next(self._iterator)
+            first = next(generator)
         except StopIteration:
-            raise ValueError("The generator yielded no data: it must yield at least one batch.")
-        self._first_used = False
-        self.num_batches = len(generator) if hasattr(generator, "__len__") else None
-        self.batch_size = None
+            raise ValueError(
+                "When passing a Python generator to a model, it must yield at least one batch. "
+                "Received an empty (or already exhausted) generator."
+            ) from None
+        self._first = standardize_batch(first, source="generator")
+        self._first_pending = True
+
+    def _read(self):
+        if self._first_pending:
+            self._first_pending = False
+            yield batch_for_backend(self._first)
+        for batch in self._generator:
+            yield batch_for_backend(standardize_batch(batch, source="generator"))
 
     def get_numpy_iterator(self):
-        if not self._first_used:
-            self._first_used = True
-            batches = itertools.chain([self._first], self._iterator)
-        elif self._iterator is self._iterable or not hasattr(self._iterable, "__iter__"):
-            batches = self._iterator
-        else:
-            self._iterator = iter(self._iterable)
-            batches = self._iterator
-        for batch in batches:
-            yield batch if isinstance(batch, tuple) else (batch,)
+        """The rest of the generator (starting with the peeked batch if it was not used yet)."""
+        return self._read()
 
     def peek(self):
-        return self._first if isinstance(self._first, tuple) else (self._first,)
+        return self._first
