@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole test suite once per backend (jax, torch, numpy).
+# Extra arguments go to pytest; CORNU_TEST_BACKENDS picks backends; CORNU_TEST_WORKERS
+# sets pytest-xdist workers (default: one per core, at most 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
+workers=${CORNU_TEST_WORKERS:-$(( $(nproc) < 2 ? 1 : 2 ))}
 status=0
 for backend in ${CORNU_TEST_BACKENDS:-jax torch numpy}; do
   echo "=== tests on backend: $backend"
-  CORNU_BACKEND=$backend .venv/bin/python -m pytest tests -q -p no:cacheprovider "$@" || status=1
+  start=$(date +%s)
+  CORNU_BACKEND=$backend .venv/bin/python -m pytest tests -p no:cacheprovider \
+    -n "$workers" --dist loadfile -W ignore::DeprecationWarning "$@" || status=1
+  echo "=== backend $backend took $(( $(date +%s) - start )) s"
 done
 exit $status

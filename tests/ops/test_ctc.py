@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cornu import backend, ops
+from gradients import autodiff, finite_differences
 
 RNG = np.random.default_rng(3)
 LOGITS = RNG.normal(size=(3, 5, 4)).astype("float32")  # batch 3, 5 steps, 3 labels + blank
@@ -105,7 +106,5 @@ def test_ctc_loss_gradient_matches_finite_differences():
 
     def loss(x):
         return ops.sum(ops.ctc_loss(targets, x, target_lengths, output_lengths))
-
-    from gradients import autodiff, finite_differences
 
     np.testing.assert_allclose(autodiff(loss, logits), finite_differences(loss, logits), rtol=2e-2, atol=2e-3)

@@ -95,17 +95,24 @@ def arrays_to_numpy(structure):
 
 
 def batch_for_backend(batch):
-    """Leaves the backend's own tensors alone and turns other tensors into NumPy.
+    """Turns other frameworks' tensors into NumPy, leaving the backend's device tensors alone.
 
-    Used for batches coming from generators, datasets and data loaders: a torch
-    batch stays a torch tensor on the torch backend, and becomes NumPy on JAX.
+    Used for batches coming from generators, datasets and data loaders. Host
+    (CPU) torch tensors always go through NumPy (a zero-copy view), so the
+    backend's ``device_put_batch`` moves them to its default device; a torch
+    tensor already on an accelerator stays as it is on the torch backend.
     """
 
     def convert(value):
-        if isinstance(value, np.ndarray) or backend.is_tensor(value):
+        if isinstance(value, np.ndarray):
             return value
         if is_torch_tensor(value):
-            return _torch_to_numpy(value)
+            keep = backend.is_tensor(value) and (
+                str(value.device) != "cpu" or str(value.dtype) == "torch.bfloat16"
+            )
+            return value if keep else _torch_to_numpy(value)
+        if backend.is_tensor(value):
+            return value
         if hasattr(value, "__array__") and not is_scipy_sparse(value):
             return np.asarray(value)
         return value
