@@ -6,6 +6,7 @@ Example:
 0.5
 """
 
+from cornu.losses.ctc import CTC, ctc
 from cornu.losses.hinge import (
     CategoricalHinge,
     Dice,
@@ -82,6 +83,7 @@ ALL_OBJECTS = {
     Dice,
     Tversky,
     Circle,
+    CTC,
     kl_divergence,
     poisson,
     binary_crossentropy,
@@ -103,6 +105,7 @@ ALL_OBJECTS = {
     dice,
     tversky,
     circle,
+    ctc,
 }
 
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}

@@ -152,7 +152,8 @@ class AUC(Metric):
         slope = ops.divide_no_nan(dtp, ops.maximum(dp, 0))
         intercept = ops.subtract(tp[1:], ops.multiply(slope, p[1:]))
         both_positive = ops.logical_and(p[: n - 1] > 0, p[1:] > 0)
-        safe_ratio = ops.where(both_positive, ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0)), ops.ones_like(p[1:]))
+        ratio = ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0))
+        safe_ratio = ops.where(both_positive, ratio, ops.ones_like(p[1:]))
         increments = ops.divide_no_nan(
             ops.multiply(slope, ops.add(dtp, ops.multiply(intercept, ops.log(safe_ratio)))),
             ops.maximum(ops.add(tp[1:], fn[1:]), 0),
@@ -206,3 +207,16 @@ class AUC(Metric):
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Builds an AUC from ``get_config()`` output, also after it went through JSON.
+
+        Serialized, ``label_weights`` is a ``{"class_name": "__tensor__", ...}``
+        (or ``"__numpy__"``) dict; it is turned back into its values (Keras 3.15 fails here).
+        """
+        config = dict(config)
+        weights = config.get("label_weights")
+        if isinstance(weights, dict) and weights.get("class_name") in ("__tensor__", "__numpy__"):
+            config["label_weights"] = weights["config"]["value"]
+        return cls(**config)

@@ -38,7 +38,8 @@ class FBetaScore(Metric):
             )
         if not isinstance(beta, float):
             raise ValueError(
-                f"Invalid `beta` argument value. It should be a Python float. Received: beta={beta} of type '{type(beta)}'"
+                "Invalid `beta` argument value. It should be a Python float. "
+                f"Received: beta={beta} of type '{type(beta)}'"
             )
         if beta <= 0.0:
             raise ValueError(f"Invalid `beta` argument value. It should be > 0. Received: beta={beta}")
@@ -50,7 +51,8 @@ class FBetaScore(Metric):
                 )
             if threshold > 1.0 or threshold <= 0.0:
                 raise ValueError(
-                    f"Invalid `threshold` argument value. It should verify 0 < threshold <= 1. Received: threshold={threshold}"
+                    "Invalid `threshold` argument value. It should verify 0 < threshold <= 1. "
+                    f"Received: threshold={threshold}"
                 )
         self.average = average
         self.beta = beta

@@ -59,7 +59,7 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     if strategy == "beam_search":
         if top_paths > beam_width:
             raise ValueError(f"`top_paths` cannot exceed `beam_width`. Received: top_paths={top_paths}, beam_width={beam_width}")
-        return _beam_search_decode(inputs, lengths, int(beam_width), int(top_paths), mask_index)
+        return _beam_search(inputs, lengths, int(beam_width), int(top_paths), int(mask_index))
     raise ValueError(f"`strategy` must be 'greedy' or 'beam_search'. Received: strategy={strategy!r}")
 
 
@@ -108,6 +108,10 @@ def _beam_search_decode(inputs, lengths, beam_width, top_paths, mask_index):
     scores, best = backend.math.top_k(_n.logaddexp(ends_blank, ends_label), top_paths)
     paths = _n.take_along_axis(paths, _n.broadcast_to(best[:, :, None], (batch, top_paths, steps)), axis=1)
     return _n.moveaxis(paths, 1, 0), scores
+
+
+# Compiled once per shape on JAX, where the scan would otherwise be retraced on every eager call.
+_beam_search = backend.math.compiled(_beam_search_decode, static_argnames=("beam_width", "top_paths", "mask_index"))
 
 
 def _beam_step(state, log_p, width, classes, mask_index, steps):

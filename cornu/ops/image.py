@@ -152,12 +152,16 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
 
 def _resolve_margins(first, second, target, size, word, dim, crop=False):
     given = [v is not None for v in (first, second, target)]
-    if sum(given) != 2:
+    if given == [False, False, False]:
+        first = second = 0
+    elif given == [True, False, False] or given == [False, True, False]:
+        first, second = first or 0, second or 0
+    elif sum(given) != 2:
         raise ValueError(
             f"Give exactly two of the two {word}s and target_{dim} for the {dim}. "
             f"Received: {word}s=({first}, {second}), target_{dim}={target}"
         )
-    change = (size - target) if crop else (target - size) if target is not None else None
+    change = None if target is None else (size - target) if crop else (target - size)
     if first is None:
         first = change - second
     if second is None:
@@ -339,7 +343,8 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
         w = np.exp(-0.5 * (offsets / s) ** 2)
         return w / w.sum()
 
-    kernel = np.outer(taps(kernel_size[0], sigma[0]), taps(kernel_size[1], sigma[1]))
+    # As Keras computes it on every backend: kernel_size[0] and sigma[0] run along the width.
+    kernel = np.outer(taps(kernel_size[1], sigma[1]), taps(kernel_size[0], sigma[0]))
     kernel = np.tile(kernel[:, :, None, None], (1, 1, channels, 1)).astype("float32")
     out = backend.nn.depthwise_conv(x, backend.convert_to_tensor(kernel, backend.standardize_dtype(x.dtype)),
                                     padding="same", data_format="channels_last")
@@ -348,22 +353,22 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
 
 @op
 def sobel_edges(images, data_format=None):
-    """Sobel gradients ``(dy, dx)`` stacked on a new last axis (reflect-padded borders).
+    """Sobel gradients ``(dy, dx)`` stacked on a new last axis (zero padding, as Keras).
 
     Example: ``sobel_edges(ops.ones((1, 4, 4, 1))).shape  # (1, 4, 4, 1, 2)``
     """
+    data_format = _format(data_format)
     images = _n._float_input(images)
-    x, _ = _to_channels_last_batch(images, _format(data_format))
+    x, _ = _to_channels_last_batch(images, data_format)
     channels = int(x.shape[-1])
     dy = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], "float32")
-    kernel = np.stack([dy, dy.T], axis=-1)[:, :, None, :]
-    kernel = np.tile(kernel, (1, 1, channels, 1))
-    padded = _n.pad(x, [(0, 0), (1, 1), (1, 1), (0, 0)], mode="reflect")
-    out = backend.nn.depthwise_conv(padded, backend.convert_to_tensor(kernel, backend.standardize_dtype(x.dtype)),
-                                    data_format="channels_last")
+    kernel = np.tile(np.stack([dy, dy.T], axis=-1)[:, :, None, :], (1, 1, channels, 1))
+    out = backend.nn.depthwise_conv(x, backend.convert_to_tensor(kernel, backend.standardize_dtype(x.dtype)),
+                                    padding="same", data_format="channels_last")
     out = _n.reshape(out, tuple(out.shape[:-1]) + (channels, 2))
+    if data_format == "channels_first":
+        out = _n.moveaxis(out, 3, 1)
     return _n.squeeze(out, 0) if images.ndim == 3 else out
-
 
 
 @op

@@ -207,11 +207,16 @@ def binary_crossentropy(target, output, from_logits=False):
 _np = backend.numpy
 
 
+def _like(out, x):
+    """``out`` in the dtype of ``x``: NumPy's half-float arithmetic with Python scalars widens to float32."""
+    return out if out.dtype == x.dtype else backend.cast(out, x.dtype)
+
+
 @op
 def celu(x, alpha=1.0):
     """Continuously differentiable ELU: ``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``. Example: ``celu([-1.0])``"""
     x = _np._float_input(x)
-    return _np.maximum(x, 0.0) + _np.minimum(0.0, alpha * _np.expm1(_np.divide(x, alpha)))
+    return _like(_np.maximum(x, 0.0) + _np.minimum(0.0, alpha * _np.expm1(_np.divide(x, alpha))), x)
 
 
 @op
@@ -224,21 +229,21 @@ def glu(x, axis=-1):
     if x.shape[axis] % 2:
         raise ValueError(f"glu needs an even size along `axis`. Received: x.shape={tuple(x.shape)}, axis={axis}")
     a, b = _np.split(x, 2, axis=axis)
-    return _np.multiply(a, _b.sigmoid(b))
+    return _like(_np.multiply(a, _b.sigmoid(b)), x)
 
 
 @op
 def hard_tanh(x):
     """``clip(x, -1, 1)``. Example: ``hard_tanh([-2.0, 0.5])  # [-1., 0.5]``"""
     x = _np._float_input(x)
-    return _np.clip(x, -1.0, 1.0)
+    return _like(_np.clip(x, -1.0, 1.0), x)
 
 
 @op
 def hard_silu(x):
     """``x * hard_sigmoid(x)`` (also known as hard swish). Example: ``hard_silu([3.0])  # [3.]``"""
     x = _np._float_input(x)
-    return _np.multiply(x, _b.hard_sigmoid(x))
+    return _like(_np.multiply(x, _b.hard_sigmoid(x)), x)
 
 
 hard_swish = hard_silu
@@ -248,28 +253,28 @@ hard_swish = hard_silu
 def hard_shrink(x, threshold=0.5):
     """``x`` where ``|x| > threshold``, else 0. Example: ``hard_shrink([0.3, 1.0])  # [0., 1.]``"""
     x = _np._float_input(x)
-    return _np.where(_np.greater(_np.absolute(x), threshold), x, 0.0)
+    return _like(_np.where(_np.greater(_np.absolute(x), threshold), x, 0.0), x)
 
 
 @op
 def soft_shrink(x, threshold=0.5):
     """Shrinks ``x`` towards 0 by ``threshold`` (0 inside the band). Example: ``soft_shrink([1.0])  # [0.5]``"""
     x = _np._float_input(x)
-    return _np.where(_np.greater(x, threshold), x - threshold, _np.where(_np.less(x, -threshold), x + threshold, 0.0))
+    return _like(_np.where(_np.greater(x, threshold), x - threshold, _np.where(_np.less(x, -threshold), x + threshold, 0.0)), x)
 
 
 @op
 def tanh_shrink(x):
     """``x - tanh(x)``. Example: ``tanh_shrink([0.0])  # [0.]``"""
     x = _np._float_input(x)
-    return _np.subtract(x, _np.tanh(x))
+    return _like(_np.subtract(x, _np.tanh(x)), x)
 
 
 @op
 def threshold(x, threshold, default_value):
     """``x`` where ``x > threshold``, else ``default_value``. Example: ``threshold([1.0, 3.0], 2.0, 0.0)  # [0., 3.]``"""
     x = _np._float_input(x)
-    return _np.where(_np.greater(x, threshold), x, default_value)
+    return _like(_np.where(_np.greater(x, threshold), x, default_value), x)
 
 
 @op
@@ -277,21 +282,21 @@ def sparse_plus(x):
     """0 below -1, ``(x + 1)**2 / 4`` on [-1, 1], ``x`` above. Example: ``sparse_plus([0.0])  # [0.25]``"""
     x = _np._float_input(x)
     middle = _np.square(x + 1.0) / 4.0
-    return _np.where(_np.less_equal(x, -1.0), 0.0, _np.where(_np.greater_equal(x, 1.0), x, middle))
+    return _like(_np.where(_np.less_equal(x, -1.0), 0.0, _np.where(_np.greater_equal(x, 1.0), x, middle)), x)
 
 
 @op
 def sparse_sigmoid(x):
     """Piecewise-linear sigmoid: 0 below -1, ``(x + 1) / 2`` on [-1, 1], 1 above. Example: ``sparse_sigmoid([0.0])  # [0.5]``"""
     x = _np._float_input(x)
-    return _np.clip((x + 1.0) / 2.0, 0.0, 1.0)
+    return _like(_np.clip((x + 1.0) / 2.0, 0.0, 1.0), x)
 
 
 @op
 def squareplus(x, b=4):
     """``(x + sqrt(x**2 + b)) / 2``. Example: ``squareplus([0.0])  # [1.]``"""
     x = _np._float_input(x)
-    return (x + _np.sqrt(_np.square(x) + b)) / 2.0
+    return _like((x + _np.sqrt(_np.square(x) + b)) / 2.0, x)
 
 
 @op
@@ -308,7 +313,7 @@ def sparsemax(x, axis=-1):
     in_support = _np.greater(1.0 + k * z_sorted, cumulative)
     support = _np.sum(backend.cast(in_support, z.dtype), axis=-1, keepdims=True)
     tau = (_np.take_along_axis(cumulative, backend.cast(support, "int32") - 1, axis=-1) - 1.0) / support
-    return _np.moveaxis(_np.maximum(z - tau, 0.0), -1, axis)
+    return _like(_np.moveaxis(_np.maximum(z - tau, 0.0), -1, axis), x)
 
 
 @op
@@ -317,7 +322,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     x = _np._float_input(x)
     eps = config.epsilon() if epsilon is None else epsilon
     norm = backend.linalg.norm(x, ord=order, axis=axis, keepdims=True)
-    return _np.divide(x, _np.maximum(norm, eps))
+    return _like(_np.divide(x, _np.maximum(norm, eps)), x)
 
 
 @op
@@ -326,7 +331,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     x = _np._float_input(x)
     eps = config.epsilon() if epsilon is None else epsilon
     out = _np.multiply(x, backend.math.rsqrt(_np.mean(_np.square(x), axis=axis, keepdims=True) + eps))
-    return out if scale is None else _np.multiply(out, scale)
+    return _like(out if scale is None else _np.multiply(out, scale), x)
 
 
 @op
@@ -343,7 +348,7 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
         out = _np.multiply(out, gamma)
     if beta is not None:
         out = _np.add(out, beta)
-    return out
+    return _like(out, x)
 
 
 @op
@@ -387,13 +392,14 @@ def depth_to_space(x, block_size, data_format="channels_last"):
     Example: ``depth_to_space(ops.ones((1, 1, 1, 4)), 2).shape  # (1, 2, 2, 1)``
     """
     x = convert_to_tensor(x)
-    if data_format == "channels_first":
-        x = _np.transpose(x, (0, 2, 3, 1))
+    b = block_size
+    if data_format == "channels_first":  # channels split as (out_c, b, b), as Keras does
+        n, c, h, w = x.shape
+        x = _np.transpose(_np.reshape(x, (n, c // (b * b), b, b, h, w)), (0, 1, 4, 2, 5, 3))
+        return _np.reshape(x, (n, c // (b * b), h * b, w * b))
     n, h, w, c = x.shape
-    out_c = c // (block_size * block_size)
-    x = _np.reshape(x, (n, h, w, block_size, block_size, out_c))
-    x = _np.reshape(_np.transpose(x, (0, 1, 3, 2, 4, 5)), (n, h * block_size, w * block_size, out_c))
-    return _np.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
+    x = _np.transpose(_np.reshape(x, (n, h, w, b, b, c // (b * b))), (0, 1, 3, 2, 4, 5))
+    return _np.reshape(x, (n, h * b, w * b, c // (b * b)))
 
 
 @op
@@ -403,12 +409,14 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     Example: ``space_to_depth(ops.ones((1, 2, 2, 1)), 2).shape  # (1, 1, 1, 4)``
     """
     x = convert_to_tensor(x)
-    if data_format == "channels_first":
-        x = _np.transpose(x, (0, 2, 3, 1))
+    b = block_size
+    if data_format == "channels_first":  # channels gathered as (c, b, b), as Keras does
+        n, c, h, w = x.shape
+        x = _np.transpose(_np.reshape(x, (n, c, h // b, b, w // b, b)), (0, 1, 3, 5, 2, 4))
+        return _np.reshape(x, (n, c * b * b, h // b, w // b))
     n, h, w, c = x.shape
-    x = _np.reshape(x, (n, h // block_size, block_size, w // block_size, block_size, c))
-    x = _np.reshape(_np.transpose(x, (0, 1, 3, 2, 4, 5)), (n, h // block_size, w // block_size, block_size * block_size * c))
-    return _np.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
+    x = _np.transpose(_np.reshape(x, (n, h // b, b, w // b, b, c)), (0, 1, 3, 2, 4, 5))
+    return _np.reshape(x, (n, h // b, w // b, b * b * c))
 
 
 # ------------------------------------------------------ convolution & pooling

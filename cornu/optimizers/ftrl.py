@@ -67,7 +67,8 @@ class Ftrl(Optimizer):
         )
         if learning_rate_power > 0.0:
             raise ValueError(
-                f"`learning_rate_power` needs to be negative or zero. Received: learning_rate_power={learning_rate_power}."
+                "`learning_rate_power` needs to be negative or zero. "
+                f"Received: learning_rate_power={learning_rate_power}."
             )
         for arg, value in (
             ("initial_accumulator_value", initial_accumulator_value),

@@ -5,9 +5,10 @@ underflowing. The scale adapts: a step whose gradients hold an inf or NaN
 is skipped and halves the scale; ``dynamic_growth_steps`` finite steps in a
 row double it.
 
-Both outcomes are computed as pure functions of the state and chosen with
-``ops.cond``, so the same code runs eagerly (torch, numpy, eager JAX) and
-inside a jitted JAX step.
+The update is a pure function of the state: the inner optimizer's step is
+computed and kept with ``ops.where`` only when the gradients are finite, so
+the same code runs eagerly (torch, numpy, eager JAX) and inside a jitted
+JAX step.
 """
 
 from cornu import backend
@@ -164,27 +165,22 @@ class LossScaleOptimizer(Optimizer):
         counter = own_values[counter_index]
         scale = own_values[scale_index]
 
-        def own_with(new_counter, new_scale):
-            values = list(own_values)
-            values[counter_index] = ops.cast(new_counter, self.step_counter.dtype)
-            values[scale_index] = ops.cast(new_scale, self.dynamic_scale.dtype)
-            return values
-
-        def finite_step():
-            new_trainable, new_inner = self.inner_optimizer.stateless_apply(
-                inner_values, self._unscale(grads, scale), trainable_variables
-            )
-            grow = ops.equal(counter, self.dynamic_growth_steps - 1)
-            new_counter = ops.where(grow, ops.zeros_like(counter), counter + 1)
-            new_scale = ops.where(grow, scale * 2.0, scale)
-            return list(new_trainable), own_with(new_counter, new_scale) + list(new_inner)
-
-        def skipped_step():
-            return list(trainable_variables), own_with(ops.zeros_like(counter), scale * 0.5) + list(inner_values)
-
         finite = self.check_finite(grads)
-        new_trainable, new_optimizer = ops.cond(finite, finite_step, skipped_step)
-        return list(new_trainable), list(new_optimizer)
+        # The inner step is always computed and kept only when the gradients are finite: a select
+        # traces under jit and, unlike `cond`, costs no retrace when called eagerly on JAX.
+        new_trainable, new_inner = self.inner_optimizer.stateless_apply(
+            inner_values, self._unscale(grads, scale), trainable_variables
+        )
+        new_trainable = [ops.where(finite, new, old) for new, old in zip(new_trainable, trainable_variables)]
+        new_inner = [ops.where(finite, new, old) for new, old in zip(new_inner, inner_values)]
+        grow = ops.logical_and(finite, ops.equal(counter, self.dynamic_growth_steps - 1))
+        zero = ops.zeros_like(counter)
+        new_counter = ops.where(finite, ops.where(grow, zero, counter + 1), zero)
+        new_scale = ops.where(finite, ops.where(grow, scale * 2.0, scale), scale * 0.5)
+        new_own = list(own_values)
+        new_own[counter_index] = ops.cast(new_counter, self.step_counter.dtype)
+        new_own[scale_index] = ops.cast(new_scale, self.dynamic_scale.dtype)
+        return new_trainable, new_own + new_inner
 
     def apply(self, grads, trainable_variables=None):
         """Unscales ``grads`` and applies them with the inner optimizer, or skips the step if any is not finite.

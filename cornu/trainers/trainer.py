@@ -14,6 +14,7 @@ from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
+from cornu.trainers.data.array_conversion import can_convert_arrays
 from cornu.trainers.epoch_iterator import EpochIterator
 
 _VERBOSE_VALUES = ("auto", 0, 1, 2)
@@ -235,7 +236,7 @@ class Trainer:
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"`validation_split` must be in [0, 1). Received: validation_split={validation_split}")
         if validation_split and validation_data is None:
-            if not _is_arrays(x):
+            if not can_convert_arrays((x, y, sample_weight)):
                 raise ValueError(
                     "`validation_split` is only supported for arrays and tensors, not generators or datasets. "
                     f"Received: x of type {type(x).__name__}"
@@ -288,6 +289,9 @@ class Trainer:
             if self.stop_training or iterator.exhausted:
                 break
         callbacks.on_train_end(logs=training_logs)
+        iterator.close()
+        if val_iterator is not None:
+            val_iterator.close()
         return self.history
 
     # ----------------------------------------------------------- evaluate
@@ -439,11 +443,6 @@ class Trainer:
         self.compile(**config)
         if self.built and self.optimizer is not None and not self.optimizer.built:
             self.optimizer.build(self.trainable_variables)
-
-
-def _is_arrays(x):
-    leaves = optree.tree_leaves(x)
-    return bool(leaves) and all(hasattr(leaf, "shape") for leaf in leaves)
 
 
 def _should_validate(epoch, validation_freq):

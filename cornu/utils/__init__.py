@@ -12,3 +12,4 @@ from cornu.utils.numerical_utils import to_categorical
 from cornu.utils.progbar import Progbar
 from cornu.utils.py_dataset import PyDataset, Sequence
 from cornu.utils.rng_utils import set_random_seed
+from cornu.trainers.data.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight

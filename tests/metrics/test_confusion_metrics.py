@@ -1,12 +1,12 @@
 """Confusion-matrix metrics (counts, precision/recall, AUC, F-scores, IoU) against the real Keras 3."""
 
+import json
 import zlib
 
 import numpy as np
 import pytest
 
 from cornu import backend, metrics, ops
-from cornu.backend.common import global_state
 from tests.conftest import BACKEND
 
 # Counts are float32 sums of weights; TN = total - FP cancels, so allow a few ulps of ~20.
@@ -86,24 +86,22 @@ def rng_for(name, kwargs):
 @pytest.mark.parametrize("name,kwargs,kind", CASES, ids=CASE_IDS)
 def test_metric_matches_keras_with_and_without_weights(keras_ref, name, kwargs, kind):
     rng = rng_for(name, kwargs)
+    ours = getattr(metrics, name)(**kwargs)
+    theirs = getattr(keras_ref.metrics, name)(**kwargs)
+    # An unweighted batch, then a weighted one: the state must accumulate like Keras's.
     for weighted in (False, True):
-        keras_ref.backend.clear_session()
-        global_state.clear_session()
-        ours = getattr(metrics, name)(**kwargs)
-        theirs = getattr(keras_ref.metrics, name)(**kwargs)
-        for _ in range(2):  # two batches: the state must accumulate like Keras's
-            y_true, y_pred = make_data(kind, rng)
-            sw = sample_weights(name, kwargs, rng) if weighted else None
-            ours.update_state(y_true, y_pred, sample_weight=sw)
-            theirs.update_state(y_true, y_pred, sample_weight=sw)
-            np.testing.assert_allclose(to_np(ours.result()), np.asarray(theirs.result()), rtol=RTOL, atol=ATOL)
-        assert [v.path for v in ours.variables] == [v.path for v in theirs.variables]
-        assert [backend.standardize_dtype(v.dtype) for v in ours.variables] == [v.dtype for v in theirs.variables]
-        for ours_v, theirs_v in zip(ours.variables, theirs.variables):
-            np.testing.assert_allclose(to_np(ours_v.value), np.asarray(theirs_v.value), rtol=RTOL, atol=ATOL)
-        assert not any(v.trainable for v in ours.variables)
-        ours.reset_state()
-        assert all(np.all(to_np(v.value) == 0) for v in ours.variables)
+        y_true, y_pred = make_data(kind, rng)
+        sw = sample_weights(name, kwargs, rng) if weighted else None
+        ours.update_state(y_true, y_pred, sample_weight=sw)
+        theirs.update_state(y_true, y_pred, sample_weight=sw)
+        np.testing.assert_allclose(to_np(ours.result()), np.asarray(theirs.result()), rtol=RTOL, atol=ATOL)
+    assert [v.path for v in ours.variables] == [v.path for v in theirs.variables]
+    assert [backend.standardize_dtype(v.dtype) for v in ours.variables] == [v.dtype for v in theirs.variables]
+    for ours_v, theirs_v in zip(ours.variables, theirs.variables):
+        np.testing.assert_allclose(to_np(ours_v.value), np.asarray(theirs_v.value), rtol=RTOL, atol=ATOL)
+    assert not any(v.trainable for v in ours.variables)
+    ours.reset_state()
+    assert all(np.all(to_np(v.value) == 0) for v in ours.variables)
 
 
 def _comparable(config):
@@ -137,7 +135,16 @@ def test_metrics_get_resolves_the_new_names():
     assert isinstance(rebuilt, metrics.PrecisionAtRecall) and rebuilt.recall == 0.4 and rebuilt.name == "par"
 
 
-STATELESS_CASES = [c for c in CASES if c[0] in ("AUC", "Precision", "Recall", "PrecisionAtRecall", "MeanIoU", "FalsePositives")]
+def test_auc_with_label_weights_survives_a_json_round_trip():
+    # The config holds label_weights as a tensor; serialized, it becomes a tagged dict.
+    config = json.loads(json.dumps(metrics.serialize(metrics.AUC(label_weights=[1.0, 2.0, 0.5], name="a"))))
+    rebuilt = metrics.deserialize(config)
+    assert isinstance(rebuilt, metrics.AUC) and rebuilt.name == "a"
+    np.testing.assert_array_equal(to_np(rebuilt.label_weights), [1.0, 2.0, 0.5])
+
+
+# One of each update path: bucketed, compared, multi-label, top_k, class_id, confusion matrix.
+STATELESS_CASES = [CASES[i] for i in (1, 5, 8, 9, 13, 16, 19, 28)]
 
 
 @pytest.mark.parametrize("name,kwargs,kind", STATELESS_CASES, ids=[
@@ -220,3 +227,26 @@ def test_invalid_arguments_raise(make, match):
 def test_f_score_needs_2d_inputs():
     with pytest.raises(ValueError, match="2D inputs"):
         metrics.F1Score().update_state(np.ones((4,), "float32"), np.ones((4,), "float32"))
+
+
+@pytest.mark.requires_trainable_backend
+def test_metrics_in_fit_and_evaluate_match_direct_computation():
+    import cornu
+
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(32, 4)).astype("float32")
+    y = (x[:, :CLASSES] > 0).astype("float32")
+    model = cornu.Sequential([cornu.Input((4,)), cornu.layers.Dense(CLASSES, activation="sigmoid")])
+    model.compile(
+        optimizer="adam",
+        loss="binary_crossentropy",
+        metrics=[metrics.AUC(multi_label=True, name="auc"), metrics.F1Score(average="macro", threshold=0.5),
+                 metrics.Precision(top_k=1, name="precision")],
+    )
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    logs = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
+    y_pred = to_np(model.predict(x, verbose=0))
+    for name, metric in (("auc", metrics.AUC(multi_label=True)), ("f1_score", metrics.F1Score("macro", 0.5)),
+                         ("precision", metrics.Precision(top_k=1))):
+        metric.update_state(y, y_pred)
+        assert logs[name] == pytest.approx(float(to_np(metric.result())), rel=1e-5, abs=1e-6), name

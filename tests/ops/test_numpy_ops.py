@@ -13,6 +13,7 @@ import zlib
 import numpy as np
 import pytest
 
+import compiled
 import op_cases
 from cornu import backend, ops
 
@@ -83,7 +84,7 @@ def test_op_matches_numpy_and_keras_dtype(case):
     for dtype in dtypes_to_run(case):
         args, kwargs = case.inputs(dtype)
         where = f"{case.id} on {dtype} inputs"
-        out = fn(*args, **kwargs)
+        out = compiled.call(fn, args, kwargs)
         keras_dtype = KERAS_DTYPES.get(f"{case.id}|{dtype}")
         if isinstance(keras_dtype, str) and keras_dtype.startswith("error"):
             keras_dtype = None

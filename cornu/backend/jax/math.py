@@ -216,6 +216,12 @@ def map(f, xs):
     return jax.lax.map(f, xs)
 
 
+def compiled(fn, static_argnames=()):
+    """``fn`` compiled once per input shapes and static arguments (``jax.jit``), so eager
+    calls of an op built from ``scan`` and closures do not retrace every time."""
+    return jax.jit(fn, static_argnames=static_argnames)
+
+
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
 

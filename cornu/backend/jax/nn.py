@@ -1,5 +1,7 @@
 """JAX neural-network primitives."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -309,11 +311,16 @@ _LOG_ZERO = -1e30  # finite "log 0": keeps logaddexp and its gradient free of Na
 
 
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
-    target = convert_to_tensor(target).astype("int32")
-    output = convert_to_tensor(output)
+    target, output = convert_to_tensor(target), convert_to_tensor(output)
+    return _ctc_loss(target, output, convert_to_tensor(target_length), convert_to_tensor(output_length), int(mask_index))
+
+
+@functools.partial(jax.jit, static_argnames=("mask_index",))  # one compile per shape, not one per eager call
+def _ctc_loss(target, output, target_length, output_length, mask_index):
+    target = target.astype("int32")
     output = output.astype(jnp.promote_types(output.dtype, "float32"))
-    target_length = convert_to_tensor(target_length).astype("int32")
-    output_length = convert_to_tensor(output_length).astype("int32")
+    target_length = target_length.astype("int32")
+    output_length = output_length.astype("int32")
     batch, steps, _ = output.shape
     log_probs = jax.nn.log_softmax(output, axis=-1)
     # Blank-interleaved labels: blank, l1, blank, l2, ..., blank.

@@ -316,6 +316,11 @@ def map(f, xs):
     return _stack_tree([f(optree.tree_map(lambda v: _t(v)[i], xs)) for i in range(n)])
 
 
+def compiled(fn, static_argnames=()):
+    """NumPy runs ``fn`` as it is (the JAX backend compiles it once)."""
+    return fn
+
+
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     n = _length(xs, length)
     carry, ys = optree.tree_map(_t, init), []

@@ -17,7 +17,7 @@ def relu(x):
 
 def relu6(x):
     x = convert_to_tensor(x)
-    return np.clip(x, np.asarray(0, dtype=x.dtype), np.asarray(6, dtype=x.dtype))
+    return _cast_like(np.clip(x, np.asarray(0, dtype=x.dtype), np.asarray(6, dtype=x.dtype)), x)
 
 
 def sigmoid(x):
@@ -229,15 +229,17 @@ def _pool(inputs, pool_size, strides, padding, data_format, reduce, pad_value):
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
     inputs = convert_to_tensor(inputs)
-    low = -np.inf if inputs.dtype.kind == "f" else np.iinfo(inputs.dtype).min
+    floating = inputs.dtype.kind == "f" or inputs.dtype.name == "bfloat16"
+    low = -np.inf if floating else np.iinfo(inputs.dtype).min
     out, data_format = _pool(inputs, pool_size, strides, padding, data_format, lambda w, a: np.max(w, axis=a), low)
-    return _from_channels_last(out, data_format)
+    return _from_channels_last(out.astype(inputs.dtype), data_format)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="channels_last"):
     inputs = _float_or_same(inputs)
+    compute = inputs if inputs.dtype.itemsize >= 4 else inputs.astype(np.float32)  # half floats average in float32
     # NaN padding marks positions that must not count towards the average.
-    out, data_format = _pool(inputs, pool_size, strides, padding, data_format, lambda w, a: np.nanmean(w, axis=a), np.nan)
+    out, data_format = _pool(compute, pool_size, strides, padding, data_format, lambda w, a: np.nanmean(w, axis=a), np.nan)
     return _from_channels_last(out.astype(inputs.dtype), data_format)
 
 

@@ -43,7 +43,8 @@ def _segment(reduce, data, segment_ids, num_segments):
         num_segments = int(segment_ids.max()) + 1 if segment_ids.numel() else 0
     valid = (segment_ids >= 0) & (segment_ids < num_segments)
     data, segment_ids = data[valid], segment_ids[valid]
-    out = torch.zeros((num_segments,) + tuple(data.shape[1:]), dtype=data.dtype)
+    fill = torch.ones if reduce == "prod" else torch.zeros  # an empty product is 1
+    out = fill((num_segments,) + tuple(data.shape[1:]), dtype=data.dtype, device=data.device)
     index = segment_ids.reshape((-1,) + (1,) * (data.ndim - 1)).expand(data.shape)
     return out.scatter_reduce(0, index, data, reduce=reduce, include_self=False)
 
@@ -287,6 +288,11 @@ def _length(xs, length):
 def map(f, xs):
     n = _length(xs, None)
     return _stack_tree([f(optree.tree_map(lambda v: _t(v)[i], xs)) for i in range(n)])
+
+
+def compiled(fn, static_argnames=()):
+    """Eager PyTorch runs ``fn`` as it is (the JAX backend compiles it once)."""
+    return fn
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):

@@ -60,7 +60,7 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
     """Returns the ``DataAdapter`` for ``x`` (and ``y``, ``sample_weight`` for arrays).
 
     Example:
-    >>> adapter = get_data_adapter(x_train, y_train, batch_size=32, shuffle=True)
+    >>> adapter = get_data_adapter(x_train, y_train, batch_size=32, shuffle=True)  # 1000 samples
     >>> adapter.num_batches
     32
     """
@@ -80,7 +80,9 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
                                 shuffle=shuffle, class_weight=class_weight)
     if is_tf_dataset(x):
         _reject_separate_targets("tf.data.Dataset", y, sample_weight)
-        _warn_shuffle_ignored("tf.data.Dataset", shuffle, "is expected to be shuffled already (via `.shuffle(buffer_size)`)")
+        _warn_shuffle_ignored(
+            "tf.data.Dataset", shuffle, "is expected to be shuffled already (via `.shuffle(buffer_size)`)"
+        )
         return TFDatasetAdapter(x, class_weight=class_weight)
     if isinstance(x, PyDataset):
         _reject_separate_targets("PyDataset", y, sample_weight)

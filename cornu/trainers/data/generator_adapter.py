@@ -31,13 +31,13 @@ class GeneratorDataAdapter(DataAdapter):
                 "When passing a Python generator to a model, it must yield at least one batch. "
                 "Received an empty (or already exhausted) generator."
             ) from None
-        self._first = standardize_batch(first, source="generator")
+        self._first = batch_for_backend(standardize_batch(first, source="generator"))
         self._first_pending = True
 
     def _read(self):
         if self._first_pending:
             self._first_pending = False
-            yield batch_for_backend(self._first)
+            yield self._first
         for batch in self._generator:
             yield batch_for_backend(standardize_batch(batch, source="generator"))
 

@@ -32,7 +32,8 @@ def _make_executor(dataset, workers, use_multiprocessing):
             initializer=_init_process,
             initargs=(dataset,),
         ), _get_in_process
-    return concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cornu-pydataset"), dataset.__getitem__
+    threads = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cornu-pydataset")
+    return threads, dataset.__getitem__
 
 
 def ordered_parallel_items(dataset, indices, workers, use_multiprocessing, max_queue_size):

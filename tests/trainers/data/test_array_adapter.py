@@ -53,7 +53,7 @@ def test_float64_becomes_floatx_and_ints_stay_ints():
 
 def test_backend_tensors_and_nested_structures():
     import jax.numpy as jnp
-    import torch
+    torch = pytest.importorskip("torch")
 
     x, y = make_data(10)
     inputs = {"a": torch.from_numpy(x), "b": [jnp.asarray(x[:, :1]), x[:, 1:]]}

@@ -75,7 +75,7 @@ def test_class_weight_is_refused_for_generators_and_torch_loaders(make):
 
 
 def _torch_loader(x, y):
-    import torch
+    torch = pytest.importorskip("torch")
 
     return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)))
 

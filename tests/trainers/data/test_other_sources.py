@@ -49,7 +49,7 @@ def test_detection_by_class_name_only():
         pass
 
     assert not is_torch_dataloader(DataLoader())
-    import torch
+    torch = pytest.importorskip("torch")
 
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2)), batch_size=2)
     assert is_torch_dataloader(loader) and not is_tf_dataset(loader)
@@ -72,7 +72,7 @@ def test_tf_dataset_class_weight_is_applied_per_batch():
 
 @pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")
 def test_a_loader_of_unknown_length_learns_it_after_one_pass():
-    import torch
+    torch = pytest.importorskip("torch")
 
     x, y = make_data()
 
@@ -95,7 +95,7 @@ def test_a_loader_of_unknown_length_learns_it_after_one_pass():
 
 @pytest.mark.requires_trainable_backend
 def test_a_torch_loader_with_worker_processes_trains():
-    import torch
+    torch = pytest.importorskip("torch")
 
     x, y = make_data()
     dataset = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))

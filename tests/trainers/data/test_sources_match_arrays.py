@@ -19,7 +19,7 @@ def _generator(x, y):
 
 
 def _torch_loader(x, y):
-    import torch
+    torch = pytest.importorskip("torch")
 
     dataset = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
     return torch.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=False)
@@ -36,7 +36,7 @@ def _fit_kwargs(kind, x, y):
 
         return dict(x=jnp.asarray(x), y=jnp.asarray(y), batch_size=BATCH)
     if kind == "torch_tensors":
-        import torch
+        torch = pytest.importorskip("torch")
 
         return dict(x=torch.from_numpy(x.copy()).requires_grad_(True), y=torch.from_numpy(y), batch_size=BATCH)
     if kind == "generator":
@@ -148,7 +148,7 @@ def test_evaluate_and_predict_on_each_kind_match_numpy_arrays(kind):
 
 
 def test_predict_on_batch_accepts_other_tensor_types():
-    import torch
+    torch = pytest.importorskip("torch")
 
     x, _ = make_data()
     model = make_model()
