@@ -133,14 +133,14 @@ def extract_sequences(x, sequence_length, sequence_stride):
 
 
 
-def _stft_arguments(sequence_length, sequence_stride, fft_length, window):
+def _stft_arguments(op_name, sequence_length, sequence_stride, fft_length, window):
     """Validates the framing arguments and returns the window as an array (or None)."""
     for name, value in (("sequence_length", sequence_length), ("sequence_stride", sequence_stride), ("fft_length", fft_length)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+            raise ValueError(f"{op_name}: `{name}` must be a positive integer. Received: {name}={value!r}")
     if fft_length < sequence_length:
         raise ValueError(
-            "`fft_length` must be at least `sequence_length`. "
+            f"{op_name}: `fft_length` must be at least `sequence_length`. "
             f"Received: sequence_length={sequence_length}, fft_length={fft_length}"
         )
     if window is None:
@@ -152,10 +152,10 @@ def _stft_arguments(sequence_length, sequence_stride, fft_length, window):
             return 0.5 - 0.5 * np.cos(phase)
         if window == "hamming":
             return 0.54 - 0.46 * np.cos(phase)
-        raise ValueError(f"`window` must be 'hann', 'hamming', a tensor or None. Received: window={window!r}")
+        raise ValueError(f"{op_name}: `window` must be 'hann', 'hamming', a tensor or None. Received: window={window!r}")
     if tuple(backend.convert_to_tensor(window).shape) != (sequence_length,):
         raise ValueError(
-            f"`window` must have shape (sequence_length,) = ({sequence_length},). "
+            f"{op_name}: `window` must have shape (sequence_length,) = ({sequence_length},). "
             f"Received: window.shape={tuple(backend.convert_to_tensor(window).shape)}"
         )
     return window
@@ -173,7 +173,7 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
     Example: ``real, imag = stft(ops.ones((16,)), 8, 4, 8)  # each (5, 5)``
     """
-    window = _stft_arguments(sequence_length, sequence_stride, fft_length, window)
+    window = _stft_arguments("stft", sequence_length, sequence_stride, fft_length, window)
     x = backend.convert_to_tensor(x)
     if backend.standardize_dtype(x.dtype) not in ("float32", "float64"):
         raise TypeError(f"stft needs float32 or float64 input. Received: x.dtype={backend.standardize_dtype(x.dtype)}")
@@ -188,7 +188,7 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
 
     Example: ``istft(stft(x, 8, 4, 8), 8, 4, 8)  # x``
     """
-    window = _stft_arguments(sequence_length, sequence_stride, fft_length, window)
+    window = _stft_arguments("istft", sequence_length, sequence_stride, fft_length, window)
     if not isinstance(x, (tuple, list)) or len(x) != 2:
         raise ValueError(f"istft expects `x` as a (real, imag) pair of tensors. Received: x={x!r}")
     real, imag = (backend.convert_to_tensor(v) for v in x)

@@ -148,3 +148,21 @@ def test_callbacks_can_read_and_write_weights_mid_epoch():
     xb, yb = x[32:48], y[32:48]
     expected = -0.01 * (xb.T @ (2 * (0 - yb) / 16))
     np.testing.assert_allclose(step, expected, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.requires_trainable_backend
+def test_loss_scale_optimizer_trains_like_its_inner_optimizer():
+    x, y = _xy(32)
+    results = []
+    for wrap in (False, True):
+        cornu.utils.set_random_seed(3)
+        model = cornu.Sequential([cornu.Input((5,)), layers.Dense(1)])
+        optimizer = cornu.optimizers.SGD(0.05)
+        if wrap:
+            optimizer = cornu.optimizers.LossScaleOptimizer(optimizer, initial_scale=1024.0)
+        model.compile(optimizer=optimizer, loss="mse")
+        history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        results.append((model.get_weights(), history.history["loss"]))
+    for a, b in zip(results[0][0], results[1][0]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5)

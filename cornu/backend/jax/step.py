@@ -32,19 +32,27 @@ def _updated(scope, variables, values):
     return out
 
 
-def _forward_and_loss(model, trainable, non_trainable, metrics_values, x, y, sample_weight, training):
-    """Forward pass and loss with every variable mapped; per-output loss trackers update here."""
+def _forward_and_loss(model, trainable, non_trainable, metrics_values, x, y, sample_weight, training,
+                      optimizer_values=None):
+    """Forward pass and loss with every variable mapped; per-output loss trackers update here.
+
+    Returns ``(loss_to_differentiate, (loss, y_pred, non_trainable, metrics_values))``: when
+    ``optimizer_values`` are given (training), the first is the optimizer's scaled loss.
+    """
     mapping = (
         list(zip(model.trainable_variables, trainable))
         + list(zip(model.non_trainable_variables, non_trainable))
         + list(zip(model.metrics_variables, metrics_values))
     )
+    if optimizer_values is not None:
+        mapping += list(zip(model.optimizer.variables, optimizer_values))
     with StatelessScope(state_mapping=mapping, collect_losses=True) as scope:
         y_pred = model(x, training=training)
         loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        scaled = model.optimizer.scale_loss(loss) if optimizer_values is not None else loss
     non_trainable = _updated(scope, model.non_trainable_variables, non_trainable)
     metrics_values = _updated(scope, model.metrics_variables, metrics_values)
-    return loss, (y_pred, non_trainable, metrics_values)
+    return scaled, (loss, y_pred, non_trainable, metrics_values)
 
 
 def _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight):
@@ -60,10 +68,12 @@ def train_step(model, state, data):
     trainable, non_trainable, optimizer_values, metrics_values = state
     x, y, sample_weight = unpack_x_y_sample_weight(data)
     grad_fn = jax.value_and_grad(
-        lambda tv: _forward_and_loss(model, tv, non_trainable, metrics_values, x, y, sample_weight, True),
+        lambda tv: _forward_and_loss(
+            model, tv, non_trainable, metrics_values, x, y, sample_weight, True, optimizer_values
+        ),
         has_aux=True,
     )
-    (loss, (y_pred, non_trainable, metrics_values)), grads = grad_fn(trainable)
+    (_, (loss, y_pred, non_trainable, metrics_values)), grads = grad_fn(trainable)
     trainable, optimizer_values = model.optimizer.stateless_apply(optimizer_values, grads, trainable)
     logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
     return logs, (trainable, non_trainable, optimizer_values, metrics_values)
@@ -72,7 +82,7 @@ def train_step(model, state, data):
 def test_step(model, state, data):
     trainable, non_trainable, metrics_values = state
     x, y, sample_weight = unpack_x_y_sample_weight(data)
-    loss, (y_pred, non_trainable, metrics_values) = _forward_and_loss(
+    _, (loss, y_pred, non_trainable, metrics_values) = _forward_and_loss(
         model, trainable, non_trainable, metrics_values, x, y, sample_weight, False
     )
     logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)

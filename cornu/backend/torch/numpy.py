@@ -65,12 +65,19 @@ def _float_pair(x1, x2):
     return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
 
 
+def _axis(a, ndim):
+    """``a`` in ``[0, ndim)``; out-of-range axes raise (as NumPy and JAX do) instead of wrapping."""
+    if not -max(ndim, 1) <= a < max(ndim, 1):
+        raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+    return a % ndim if ndim else a
+
+
 def _dims(axis, ndim):
     """Keras ``axis`` to a torch ``dim``: None stays None, lists become tuples."""
     if axis is None:
         return None
     if isinstance(axis, (list, tuple)):
-        return tuple(a % ndim if ndim else a for a in axis)
+        return tuple(_axis(a, ndim) for a in axis)
     return axis
 
 
@@ -453,7 +460,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
         out = torch.prod(x, dtype=dtype)
         return out.reshape((1,) * x.ndim) if keepdims else out
     axes = [axis] if isinstance(axis, int) else list(axis)
-    for a in sorted((a % x.ndim for a in axes), reverse=True):
+    for a in sorted((_axis(a, x.ndim) for a in axes), reverse=True):
         x = torch.prod(x, dim=a, keepdim=keepdims, dtype=dtype)
     return x
 
@@ -607,7 +614,7 @@ def _move_to_end(x, axis):
     if axis is None:
         return x.reshape(-1), None
     axes = [axis] if isinstance(axis, int) else list(axis)
-    axes = sorted(a % x.ndim for a in axes)
+    axes = sorted(_axis(a, x.ndim) for a in axes)
     kept = [d for d in range(x.ndim) if d not in axes]
     x = x.permute(kept + axes)
     return x.reshape([x.shape[i] for i in range(len(kept))] + [-1]), axes
@@ -894,7 +901,7 @@ def expand_dims(x, axis):
     x = _t(x)
     axes = [axis] if isinstance(axis, int) else list(axis)
     out_ndim = x.ndim + len(axes)
-    for a in sorted(a % out_ndim for a in axes):
+    for a in sorted(_axis(a, out_ndim) for a in axes):
         x = torch.unsqueeze(x, a)
     return x
 
@@ -1126,7 +1133,7 @@ def take(x, indices, axis=None):
     x = _t(x)
     if axis is None:
         return torch.take(x, _index(indices, x.numel()))
-    axis = axis % x.ndim
+    axis = _axis(axis, x.ndim)
     indices = _index(indices, x.shape[axis])
     out = torch.index_select(x, axis, indices.reshape(-1))
     return out.reshape(x.shape[:axis] + indices.shape + x.shape[axis + 1 :])

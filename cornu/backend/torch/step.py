@@ -29,7 +29,7 @@ def train_step(model, data):
     trainable = getattr(model, "_step_trainable", None) or model.trainable_weights
     params = [v.value for v in trainable]
     if params:
-        grads = torch.autograd.grad(loss, params, allow_unused=True)
+        grads = torch.autograd.grad(model.optimizer.scale_loss(loss), params, allow_unused=True)
     else:
         grads = []
     with torch.no_grad():
