@@ -19,6 +19,7 @@ from cornu import initializers
 from cornu import layers
 from cornu import losses
 from cornu import metrics
+from cornu import mixed_precision
 from cornu import models
 from cornu import ops
 from cornu import optimizers
