@@ -34,7 +34,7 @@ def explain_errors(fn):
             return fn(*args, **kwargs)
         except _UNTRANSLATED:
             raise
-        except (ValueError, TypeError, RuntimeError, IndexError, NotImplementedError) as error:
+        except (ValueError, TypeError, RuntimeError, IndexError) as error:
             if diagnose.is_clear(error):
                 raise
             raise diagnose.explain(fn, args, kwargs, error) from error

@@ -28,6 +28,8 @@ _NOT_BROADCASTING = {
 }
 _JOINING = {"concatenate", "stack", "hstack", "vstack", "dstack"}
 _AXIS_PARAMETERS = ("axis", "axis1", "axis2", "source", "destination")
+# Ops whose `axis` indexes their output (one rank higher), not their first input.
+_OUTPUT_AXIS = {"one_hot", "multi_hot", "linspace", "logspace", "geomspace"}
 
 
 def is_clear(error):
@@ -74,7 +76,7 @@ def _integer_only(name, bound, error):
 
 def _bad_axis(name, bound, error):
     tensor = _first_tensor(bound)
-    if tensor is None:
+    if tensor is None or name in _OUTPUT_AXIS:
         return None
     rank = len(_shape(tensor))
     for param in _AXIS_PARAMETERS:

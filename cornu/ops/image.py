@@ -317,16 +317,36 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     k = t[6] * xs + t[7] * ys + 1.0
     src_x = (t[0] * xs + t[1] * ys + t[2]) / k
     src_y = (t[3] * xs + t[4] * ys + t[5]) / k
-    shape = (batch, height, width, channels)
-    coords = [
-        _n.broadcast_to(_n.reshape(_n.arange(batch, dtype=x.dtype), (batch, 1, 1, 1)), shape),
-        _n.broadcast_to(_n.expand_dims(src_y, -1), shape),
-        _n.broadcast_to(_n.expand_dims(src_x, -1), shape),
-        _n.broadcast_to(_n.reshape(_n.arange(channels, dtype=x.dtype), (1, 1, 1, channels)), shape),
-    ]
-    order = 0 if interpolation == "nearest" else 1
-    out = map_coordinates.raw(x, coords, order, fill_mode=fill_mode, fill_value=fill_value)
-    return restore(out)
+    return restore(_sample(x, src_y, src_x, 0 if interpolation == "nearest" else 1, fill_mode, fill_value))
+
+
+def _sample(x, src_y, src_x, order, fill_mode, fill_value):
+    """Samples every channel of the batched channels-last ``x`` at ``(src_y, src_x)``
+    (each ``(batch, height', width')``): four row gathers for bilinear, one for nearest."""
+    batch, height, width, channels = (int(d) for d in x.shape)
+    rows = _n.reshape(x, (batch * height * width, channels))
+    first_row = _n.reshape(_n.arange(batch, dtype="int32") * (height * width), (batch, 1, 1))
+
+    def corners(coord, size):
+        if order == 0:
+            return [(_n.floor(coord + 0.5), None)]
+        low = _n.floor(coord)
+        frac = coord - low
+        return [(low, 1.0 - frac), (low + 1.0, frac)]
+
+    out = None
+    for iy, wy in corners(src_y, height):
+        for ix, wx in corners(src_x, width):
+            index = first_row + backend.cast(_wrap_index(iy, height, fill_mode), "int32") * width
+            index = index + backend.cast(_wrap_index(ix, width, fill_mode), "int32")
+            value = _n.reshape(_n.take(rows, _n.reshape(index, (-1,)), axis=0), tuple(index.shape) + (channels,))
+            if fill_mode == "constant":
+                valid = _n.logical_and(_inside(iy, height), _inside(ix, width))
+                value = _n.where(_n.expand_dims(valid, -1), value, fill_value)
+            weight = wy if wx is None else (wx if wy is None else wy * wx)
+            value = value if weight is None else value * _n.expand_dims(weight, -1)
+            out = value if out is None else out + value
+    return out
 
 
 @op
@@ -432,14 +452,7 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
     ys, xs = np.meshgrid(np.arange(height, dtype="float32"), np.arange(width, dtype="float32"), indexing="ij")
     src_x = backend.convert_to_tensor(xs, compute) + alpha * fields[:batch]
     src_y = backend.convert_to_tensor(ys, compute) + alpha * fields[batch:]
-    shape = (batch, height, width, channels)
-    coords = [
-        _n.broadcast_to(_n.reshape(_n.arange(batch, dtype=compute), (batch, 1, 1, 1)), shape),
-        _n.broadcast_to(_n.expand_dims(src_y, -1), shape),
-        _n.broadcast_to(_n.expand_dims(src_x, -1), shape),
-        _n.broadcast_to(_n.reshape(_n.arange(channels, dtype=compute), (1, 1, 1, channels)), shape),
-    ]
-    out = map_coordinates.raw(x, coords, 0 if interpolation == "nearest" else 1, fill_mode=fill_mode, fill_value=fill_value)
+    out = _sample(x, src_y, src_x, 0 if interpolation == "nearest" else 1, fill_mode, fill_value)
     return restore(backend.cast(out, dtype))
 
 

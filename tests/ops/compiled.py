@@ -16,6 +16,16 @@ from cornu import backend
 
 def call(fn, args, kwargs):
     """``fn(*args, **kwargs)``, compiled as a whole on JAX."""
+    return _on_jax(fn, args, kwargs, "jit")
+
+
+def shapes(fn, args, kwargs):
+    """The shapes and dtypes ``fn(*args, **kwargs)`` gives. On JAX, ``jax.eval_shape``
+    gives exactly those of the eager call without compiling anything."""
+    return _on_jax(fn, args, kwargs, "eval_shape")
+
+
+def _on_jax(fn, args, kwargs, transform):
     if backend.backend() != "jax":
         return fn(*args, **kwargs)
     import jax
@@ -31,7 +41,8 @@ def call(fn, args, kwargs):
         return fn(*a, **k)
 
     try:
-        return jax.jit(program)([leaves[i] for i in traced])
+        arrays = [leaves[i] for i in traced]
+        return jax.jit(program)(arrays) if transform == "jit" else jax.eval_shape(program, arrays)
     except (jax.errors.ConcretizationTypeError, jax.errors.NonConcreteBooleanIndexError,
             jax.errors.TracerArrayConversionError, jax.errors.TracerIntegerConversionError):
         return fn(*args, **kwargs)

@@ -1,7 +1,9 @@
 """Gradient helpers for the ops tests: the backend's autodiff and central finite differences.
 
 The autodiff call is the backend's own (``jax.grad`` / ``torch.autograd``), picked by
-``cornu.backend.backend()``; that is fine inside tests.
+``cornu.backend.backend()``; that is fine inside tests. On JAX the gradient and the
+function are compiled with ``jax.jit`` (one compile each instead of one per primitive),
+which also checks that the ops work inside a compiled step.
 """
 
 import numpy as np
@@ -14,7 +16,7 @@ def autodiff(fn, x):
     if backend.backend() == "jax":
         import jax
 
-        return np.asarray(jax.grad(fn)(x))
+        return np.asarray(jax.jit(jax.grad(fn))(x))
     import torch
 
     t = torch.tensor(x, requires_grad=True)
@@ -24,6 +26,7 @@ def autodiff(fn, x):
 
 def finite_differences(fn, x, eps=1e-2):
     """Central differences of a scalar-valued ``fn`` at ``x`` (float32 evaluations)."""
+    fn = _compiled(fn)
     x = x.astype(np.float64)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -43,6 +46,7 @@ def check_gradient(fn, x, directions=3, eps=1e-2, tol=3e-2, name=""):
     Two evaluations per direction instead of two per element keep this cheap.
     """
     grad = autodiff(fn, x).astype(np.float64)
+    fn = _compiled(fn)
     assert np.all(np.isfinite(grad)), f"{name}: non-finite gradient"
     rng = np.random.default_rng(0)
     scale = 1.0 + float(np.linalg.norm(grad))
@@ -54,3 +58,11 @@ def check_gradient(fn, x, directions=3, eps=1e-2, tol=3e-2, name=""):
         numeric = (f_plus - f_minus) / (2 * eps)
         analytic = float(np.sum(grad * v))
         assert abs(numeric - analytic) <= tol * scale, f"{name}: <grad, v> = {analytic}, finite differences give {numeric}"
+
+
+def _compiled(fn):
+    if backend.backend() != "jax":
+        return fn
+    import jax
+
+    return jax.jit(fn)

@@ -1,7 +1,7 @@
 """Regenerates ``keras_references.npz`` / ``keras_references.json``: what the real Keras
 (on JAX) returns for every case of ``reference_cases.py`` and input dtype.
 
-Values are stored as float64 (or int64) arrays; the JSON file holds each result's
+Values are stored as float64 (int64, complex128) arrays; the JSON file holds each result's
 structure and dtypes. Run from the repository root:
 ``.venv/bin/python tests/ops/make_keras_references.py``
 """
@@ -43,7 +43,8 @@ def main():
                          "dtypes": [keras.backend.standardize_dtype(v.dtype) for v in leaves]}
             for i, leaf in enumerate(leaves):
                 value = np.asarray(leaf)
-                arrays[f"{key}|{i}"] = value.astype(np.int64 if value.dtype.kind in "iub" else np.float64)
+                kind = value.dtype.kind
+                arrays[f"{key}|{i}"] = value.astype(np.int64 if kind in "iub" else np.complex128 if kind == "c" else np.float64)
     folder = os.path.dirname(__file__)
     np.savez_compressed(os.path.join(folder, "keras_references.npz"), **arrays)
     with open(os.path.join(folder, "keras_references.json"), "w") as f:

@@ -6,6 +6,8 @@ same inputs feed cornu (on any backend), the NumPy reference, and
 dtype Keras gives in ``keras_dtypes.json``.
 """
 
+import zlib
+
 import ml_dtypes
 import numpy as np
 
@@ -310,6 +312,9 @@ add(call("searchsorted", [np.array([1.0, 2.0, 4.0, 8.0], "float32"), arr((2, 3),
 add(call("searchsorted", [np.array([1.0, 2.0, 4.0, 8.0], "float32"), np.array([2.0, 5.0], "float32")], tag="left"))
 add(call("digitize", [arr((2, 3), 0, 9), np.array([1.0, 2.0, 4.0, 8.0], "float32")]))
 add(call("where", [lambda rng, dt: rng.random((2, 3)) > 0.5, arr((2, 3)), arr((3,))], dtypes=ALL))
+add(call("clip", [arr((2, 3)), -1, 2], dtypes=NUMERIC))
+add(call("clip", [arr((2, 3)), -0.5, 1.5], dtypes=["bool", "int8", "float16", "float32"], tag="float bounds"))
+add(call("clip", [arr((2, 3)), arr((3,), -3, -1), arr((2, 1), 1, 3)], tag="tensor bounds"))
 add(call("where", [lambda rng, dt: rng.random((2, 3)) > 0.5, 1, 0.5], dtypes=["float32"], tag="scalars"))
 add(call("where", [np.array([0, 1, 2, 0], "int32")], ref=lambda x: np.nonzero(x), tag="nonzero", dtypes=["int32"]))
 add(call("select", [[np.array([True, False, False]), np.array([False, True, False])],
@@ -399,3 +404,24 @@ for name, kwargs in [("sum", {"axis": 0}), ("mean", {"axis": 1}), ("prod", {"axi
 add(call("add", [np.array(1.0, "float32"), np.zeros((0, 3), "float32")], tag="empty"))
 add(call("matmul", [np.zeros((2, 0), "float32"), np.zeros((0, 3), "float32")], tag="empty"))
 add(call("concatenate", [[np.zeros((0, 2), "float32"), np.ones((1, 2), "float32")]], tag="empty"))
+
+
+# ------------------------------------------------------ the subset run on JAX
+
+# The first case of each op carries its dtype table on JAX (see ``dtypes_to_run``).
+PRIMARY = {}
+for _case in CASES:
+    PRIMARY.setdefault(_case.op, _case.id)
+
+
+def runs_on(case, backend_name):
+    """JAX compiles each new (op, dtype, shape) once (tens of milliseconds), and its axis and
+    promotion handling is ``jax.numpy``'s own. So on JAX, of the axis/keepdims variants of a
+    reduction (``keepdims=True`` only with a tuple of axes) and of the dtype pairs of a
+    promotion case, a stable half (by hash) runs; torch and numpy run them all."""
+    if backend_name != "jax" or PRIMARY[case.op] == case.id:
+        return True
+    if "keepdims=True" in case.tag and "(0, 2)" not in case.tag:  # keepdims is checked on (0, 2) axes
+        return False
+    variant = case.tag.startswith("axis=") or case.tag.count("-") == 1 and case.dtypes == ["float32"]
+    return not variant or zlib.crc32(case.id.encode()) % 2 == 0

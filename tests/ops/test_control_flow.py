@@ -98,3 +98,35 @@ def test_loops_with_traced_bounds_and_carries_of_structures():
 
     # sum over i in 0..2 of i * x = 3 x; scan: sum(x) and 2 ** 3
     np.testing.assert_allclose(_value(fn, X), 3 * 6.0 + 6.0 + 8.0, rtol=1e-6)
+
+
+@pytest.mark.requires_trainable_backend
+def test_jvp_gives_the_directional_derivative():
+    def fn(x):
+        return ops.jvp(lambda v: ops.sin(v) * v, (x,), (ops.ones_like(x),))
+
+    out, tangent = (ops.convert_to_numpy(t) for t in (_run(fn, X)))
+    np.testing.assert_allclose(out, np.sin(X) * X, rtol=1e-6)
+    np.testing.assert_allclose(tangent, np.cos(X) * X + np.sin(X), rtol=1e-6)
+    x = ops.convert_to_tensor(X)
+    out, tangent, aux = ops.jvp(lambda v: (v * 2.0, v + 1.0), (x,), (x,), has_aux=True)
+    np.testing.assert_allclose(ops.convert_to_numpy(tangent), 2 * X)
+    np.testing.assert_allclose(ops.convert_to_numpy(aux), X + 1.0)
+
+
+def _run(fn, x):
+    if backend.backend() == "jax":
+        import jax
+
+        return jax.jit(fn)(x)
+    return fn(ops.convert_to_tensor(x))
+
+
+def test_conversion_helpers():
+    t = ops.convert_to_tensor(X)
+    assert ops.is_tensor(t) and not ops.is_tensor([1.0, 2.0])
+    assert ops.dtype(t) == "float32" and tuple(ops.shape(t)) == (3,)
+    assert ops.dtype(ops.convert_to_tensor([1, 2])) == "int32"
+    assert ops.dtype(ops.convert_to_tensor(X, dtype="float16")) == "float16"
+    np.testing.assert_array_equal(ops.convert_to_numpy(t), X)
+    assert ops.shape(backend.KerasTensor((None, 4))) == (None, 4)

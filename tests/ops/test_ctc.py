@@ -89,16 +89,6 @@ def test_beam_search_finds_the_most_likely_label_sequences(blank):
             np.testing.assert_allclose(scores[b, k], log_p, rtol=1e-4, err_msg=f"sample {b} path {k}")
 
 
-def test_narrow_beam_matches_keras(keras_ref):
-    logits = RNG.normal(size=(2, 7, 5)).astype("float32")
-    lengths = np.array([7, 5], "int32")
-    kwargs = dict(strategy="beam_search", beam_width=3, top_paths=2)
-    expected = keras_ref.ops.ctc_decode(logits, lengths, **kwargs)
-    actual = ops.ctc_decode(logits, lengths, **kwargs)
-    np.testing.assert_array_equal(ops.convert_to_numpy(actual[0]), np.asarray(expected[0]))
-    np.testing.assert_allclose(ops.convert_to_numpy(actual[1]), np.asarray(expected[1]), rtol=1e-5)
-
-
 @pytest.mark.requires_trainable_backend
 def test_ctc_loss_gradient_matches_finite_differences():
     logits = LOGITS[:2, :4]

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+import compiled
 from cornu import backend, ops
 
 RNG = np.random.default_rng(0)
@@ -114,33 +115,21 @@ def test_dot_product_attention_matches_reference():
 
 
 def test_activations():
-    x = np.linspace(-3, 3, 13).astype("float32")
-    sig = 1 / (1 + np.exp(-x))
-    close(ops.celu(x, alpha=0.5), np.maximum(x, 0) + np.minimum(0, 0.5 * (np.exp(x / 0.5) - 1)))
-    close(ops.hard_tanh(x), np.clip(x, -1, 1))
-    close(ops.hard_silu(x), x * np.clip(x / 6 + 0.5, 0, 1))
-    close(ops.hard_shrink(x, 1.0), np.where(np.abs(x) > 1.0, x, 0))
-    close(ops.soft_shrink(x, 1.0), np.sign(x) * np.maximum(np.abs(x) - 1.0, 0))
-    close(ops.tanh_shrink(x), x - np.tanh(x))
-    close(ops.threshold(x, 0.5, -1.0), np.where(x > 0.5, x, -1.0))
-    close(ops.squareplus(x, 2), (x + np.sqrt(x * x + 2)) / 2)
-    close(ops.sparse_sigmoid(x), np.clip((x + 1) / 2, 0, 1))
-    close(ops.sparse_plus(x), np.where(x <= -1, 0, np.where(x >= 1, x, (x + 1) ** 2 / 4)))
-    close(ops.glu(np.concatenate([x, x + 1])), x / (1 + np.exp(-(x + 1))))
-    close(ops.gelu(x, approximate=False), 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2))), 1e-5)
-    close(ops.sigmoid(x), sig)
+    # Values of every activation are checked against Keras in test_keras_references.py; sparsemax
+    # is checked here because Keras's own sparsemax does not project onto the simplex.
     close(ops.sparsemax(np.array([[1.0, 2.0, 5.0], [0.1, 0.2, 0.15]], "float32")), [[0, 0, 1], [0.1 + 0.55 / 3, 0.2 + 0.55 / 3, 0.15 + 0.55 / 3]], 1e-5)
+    x = np.linspace(-3, 3, 13).astype("float32")
+    close(ops.gelu(x, approximate=False), 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2))), 1e-5)
+    close(ops.glu(np.concatenate([x, x + 1])), x / (1 + np.exp(-(x + 1))))
 
 
 def test_normalizations_and_encodings():
     x = RNG.uniform(-1, 1, (3, 4)).astype("float32")
-    close(ops.normalize(x), x / np.linalg.norm(x, axis=-1, keepdims=True), 1e-5)
-    close(ops.rms_normalization(x, scale=2.0, epsilon=1e-6), 2 * x / np.sqrt(np.mean(x * x, -1, keepdims=True) + 1e-6), 1e-5)
     close(ops.layer_normalization(x, epsilon=1e-6), (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-6), 1e-4)
-    close(ops.multi_hot(np.array([[0, 2], [1, 1]], "int32"), 3), [[1, 0, 1], [0, 1, 0]])
     img = RNG.uniform(0, 1, (1, 4, 4, 8)).astype("float32")
     close(ops.space_to_depth(ops.depth_to_space(img, 2), 2), img)
-    close(ops.psnr(np.zeros((4,), "float32"), np.full((4,), 0.1, "float32"), 1.0), 20.0, 1e-4)
+    cf = np.transpose(img, (0, 3, 1, 2))
+    close(ops.depth_to_space(ops.space_to_depth(cf, 2, "channels_first"), 2, "channels_first"), cf)
 
 
 def test_math_ops():
@@ -149,52 +138,22 @@ def test_math_ops():
     assert dtype(indices) == "int32"
     close(values, -np.sort(-x, axis=-1)[:, :2])
     close(ops.in_top_k(np.array([0, 4, 2]), x, 2), np.array([np.sum(x[i] > x[i, t]) < 2 for i, t in enumerate([0, 4, 2])]))
-    close(ops.logsumexp(x, axis=1), np.log(np.sum(np.exp(x), axis=1)))
-    close(ops.logsumexp(x), np.log(np.sum(np.exp(x))))
-    ids = np.array([0, 0, 2], "int32")
-    close(ops.segment_sum(x, ids, num_segments=3), [x[0] + x[1], np.zeros(5), x[2]])
-    close(ops.segment_max(x, ids, num_segments=3)[::2], [np.maximum(x[0], x[1]), x[2]])
-    close(ops.rsqrt(np.array([4.0, 0.25], "float32")), [0.5, 2.0])
-    grid = np.linspace(-3, 3, 61).astype("float32")
-    close(ops.erf(grid), np.vectorize(math.erf)(grid), 1e-6)
-    close(ops.erfc(grid), np.vectorize(math.erfc)(grid), 1e-6)
     close(ops.erf(ops.erfinv(np.linspace(-0.99, 0.99, 21).astype("float32"))), np.linspace(-0.99, 0.99, 21), 1e-5)
     assert dtype(ops.erf(np.array([1, 2], "int32"))) == backend.floatx()
-    real, imag = ops.rfft(x)
-    close(real, np.fft.rfft(x).real, 1e-4)
-    close(imag, np.fft.rfft(x).imag, 1e-4)
-    re, im = ops.fft((x, np.zeros_like(x)))
-    close(re, np.fft.fft(x).real, 1e-4)
     close(ops.irfft(ops.rfft(x), fft_length=5), x, 1e-5)
-    close(ops.extract_sequences(np.arange(6.0, dtype="float32"), 3, 2), [[0, 1, 2], [2, 3, 4]])
-    close(ops.cdist(x[:2], x), np.linalg.norm(x[:2, None] - x[None], axis=-1), 1e-5)
+    signal = RNG.uniform(-1, 1, (2, 30)).astype("float32")
+    close(compiled.call(lambda v: ops.istft(ops.stft(v, 8, 2, 8), 8, 2, 8, length=30), (signal,), {}), signal, 1e-5)
 
 
 def test_linalg_ops():
     a = RNG.uniform(-1, 1, (3, 3)).astype("float32")
-    spd = a @ a.T + 3 * np.eye(3, dtype="float32")
-    b = RNG.uniform(-1, 1, (3, 2)).astype("float32")
-    close(ops.inv(spd), np.linalg.inv(spd), 1e-4)
-    close(ops.solve(spd, b), np.linalg.solve(spd, b), 1e-4)
-    close(ops.det(spd), np.linalg.det(spd), 1e-4)
-    chol = np.linalg.cholesky(spd)
-    close(ops.cholesky(spd), chol, 1e-4)
-    close(ops.cholesky(spd, upper=True), chol.T, 1e-4)
-    close(ops.cholesky_inverse(chol), np.linalg.inv(spd), 1e-4)
-    close(ops.solve_triangular(chol, b, lower=True), np.linalg.solve(chol, b), 1e-4)
-    close(ops.norm(a), np.linalg.norm(a), 1e-5)
-    close(ops.norm(a, ord=1, axis=0), np.linalg.norm(a, 1, axis=0), 1e-5)
-    close(ops.norm(a, ord="fro", axis=(0, 1)), np.linalg.norm(a, "fro"), 1e-5)
-    close(ops.norm(a, ord=2), np.linalg.norm(a, 2), 1e-4)
-    w, v = ops.eigh(spd)
-    close(w, np.linalg.eigh(spd)[0], 1e-4)
     q, r = ops.qr(a)
     close(ops.matmul(q, r), a, 1e-5)
     u, s, vh = ops.svd(a)
-    close(s, np.linalg.svd(a)[1], 1e-4)
-    close(ops.svd(a, compute_uv=False), np.linalg.svd(a)[1], 1e-4)
-    close(ops.pinv(a), np.linalg.pinv(a), 1e-3)
-    close(ops.lstsq(a, b), np.linalg.lstsq(a, b, rcond=None)[0], 1e-3)
+    close(ops.matmul(ops.multiply(u, s[None, :]), vh), a, 1e-4)
+    spd = a @ a.T + 3 * np.eye(3, dtype="float32")
+    w, v = ops.eigh(spd)
+    close(ops.matmul(ops.multiply(v, w[None, :]), ops.transpose(v)), spd, 1e-4)
     assert int(ops.convert_to_numpy(ops.matrix_rank(np.eye(3, dtype="float32")))) == 3
     lu, piv = ops.lu_factor(a)
     lu, piv = ops.convert_to_numpy(lu), ops.convert_to_numpy(piv)
@@ -207,64 +166,55 @@ def test_linalg_ops():
 
 def test_core_ops():
     x = np.arange(12, dtype="float32").reshape(3, 4)
-    close(ops.slice(x, [1, 1], [2, 2]), x[1:3, 1:3])
     close(ops.slice(x, ops.convert_to_tensor([1, 2]), [2, 2]), x[1:3, 2:4])
-    updated = x.copy()
-    updated[0:2, 1:3] = -1
-    close(ops.slice_update(x, [0, 1], -np.ones((2, 2), "float32")), updated)
-    close(ops.scatter(np.array([[0, 1], [2, 3], [0, 1]]), np.array([1.0, 2.0, 3.0], "float32"), (3, 4)),
-          [[0, 4, 0, 0], [0, 0, 0, 0], [0, 0, 0, 2]])
-    upd = x.copy()
-    upd[1] = 0
-    close(ops.scatter_update(x, np.array([[1]]), np.zeros((1, 4), "float32")), upd)
-    close(ops.scatter_update(x, np.array([[0, 0], [0, 0]]), np.array([5.0, 6.0], "float32"), reduction="add"),
-          np.where(np.arange(12).reshape(3, 4) == 0, 11.0, x))
     parts = ops.unstack(x, axis=1)
     assert len(parts) == 4
     close(parts[2], x[:, 2])
-    close(ops.map(lambda row: ops.sum(row), x), x.sum(1))
-    carry, ys = ops.scan(lambda c, v: (c + v, c * 2), np.zeros((4,), "float32"), x)
-    close(carry, x.sum(0))
-    close(ys, 2 * np.cumsum(np.vstack([np.zeros(4), x[:-1]]), axis=0))
     carry, ys = ops.scan(lambda c, v: (c + 1.0, c), 0.0, length=3)
     close(ys, [0, 1, 2])
-    close(ops.associative_scan(ops.add, np.arange(5.0, dtype="float32")), np.cumsum(np.arange(5.0)))
-    close(ops.associative_scan(ops.add, np.arange(5.0, dtype="float32"), reverse=True), np.cumsum(np.arange(5.0)[::-1])[::-1])
-    close(ops.switch(1, [lambda v: v + 1, lambda v: v * 2], np.float32(3)), 6.0)
-    close(ops.switch(9, [lambda v: v + 1, lambda v: v * 2], np.float32(3)), 6.0)
-    close(ops.vectorized_map(lambda row: row * 2, x), x * 2)
-    close(ops.fori_loop(0, 3, lambda i, v: v + i, 0.0), 3.0)
+    close(ops.switch(9, [lambda v: v + 1, lambda v: v * 2], np.float32(3)), 6.0)  # index clamped to the last branch
     close(ops.saturate_cast(np.array([300.0, -5.0, 7.4], "float32"), "uint8"), [255, 0, 7])
     assert dtype(ops.saturate_cast(np.array([1.0]), "uint8")) == "uint8"
 
 
+class _Compiled:
+    """``module.fn(...)`` run through ``compiled.call``."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __getattr__(self, name):
+        fn = getattr(self.module, name)
+        return lambda *args, **kwargs: compiled.call(fn, args, kwargs)
+
+
 def test_image_ops():
+    # Each image op compiled as a whole on JAX (compiled.py): much cheaper than eager composites there.
+    image = _Compiled(ops.image)
     img = RNG.uniform(0, 1, (2, 6, 8, 3)).astype("float32")
-    same = ops.image.resize(img, (6, 8))
-    close(same, img, 1e-5)
-    down = ops.convert_to_numpy(ops.image.resize(img, (3, 4)))
-    close(down, img.reshape(2, 3, 2, 4, 2, 3).mean(axis=(2, 4)), 1e-5)  # bilinear at exact 2x: mean of 2x2
-    near = ops.image.resize(img, (12, 16), interpolation="nearest")
-    close(near, img.repeat(2, axis=1).repeat(2, axis=2))
-    assert tuple(ops.image.resize(img[0], (5, 5), interpolation="bicubic", antialias=True).shape) == (5, 5, 3)
-    assert tuple(ops.image.resize(img, (4, 4), crop_to_aspect_ratio=True).shape) == (2, 4, 4, 3)
-    assert tuple(ops.image.resize(img, (4, 4), pad_to_aspect_ratio=True).shape) == (2, 4, 4, 3)
-    patches = ops.convert_to_numpy(ops.image.extract_patches(img, 2))
-    assert patches.shape == (2, 3, 4, 12)
-    close(patches[:, 1, 2], img[:, 2:4, 4:6].reshape(2, 12))
-    gray = ops.image.rgb_to_grayscale(img)
-    close(gray, (img @ np.array([0.2989, 0.5870, 0.1140]))[..., None], 1e-5)
-    close(ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(img)), img, 1e-5)
-    identity = ops.image.affine_transform(img, np.array([1, 0, 0, 0, 1, 0, 0, 0], "float32"))
-    close(identity, img, 1e-5)
-    shifted = ops.convert_to_numpy(ops.image.affine_transform(img, np.array([1, 0, 1, 0, 1, 0, 0, 0], "float32"), "nearest"))
+    close(image.resize(img, (6, 8)), img, 1e-5)
+    close(image.resize(img, (3, 4)), img.reshape(2, 3, 2, 4, 2, 3).mean(axis=(2, 4)), 1e-5)  # exact 2x: mean of 2x2
+    close(image.resize(img, (12, 16), interpolation="nearest"), img.repeat(2, axis=1).repeat(2, axis=2))
+    close(image.hsv_to_rgb(image.rgb_to_hsv(img)), img, 1e-5)
+    identity = np.array([1, 0, 0, 0, 1, 0, 0, 0], "float32")
+    close(image.affine_transform(img, identity), img, 1e-5)
+    shifted = ops.convert_to_numpy(image.affine_transform(img, np.array([1, 0, 1, 0, 1, 0, 0, 0], "float32"), "nearest"))
     close(shifted[:, :, :-1], img[:, :, 1:])
     close(shifted[:, :, -1], 0.0)
-    close(ops.image.map_coordinates(np.arange(4.0, dtype="float32"), [np.array([0.5, 2.0, 5.0], "float32")], 1), [0.5, 2.0, 0.0])
-    close(ops.image.pad_images(img, 1, 2, 0, 0), np.pad(img, ((0, 0), (1, 0), (2, 0), (0, 0))))
-    close(ops.image.crop_images(img, 1, 2, target_height=3, target_width=4), img[:, 1:4, 2:6])
-    blur = ops.convert_to_numpy(ops.image.gaussian_blur(np.ones((1, 5, 5, 2), "float32")))
-    close(blur[:, 2, 2], 1.0, 1e-5)
-    edges = ops.convert_to_numpy(ops.image.sobel_edges(np.ones((1, 4, 4, 1), "float32")))
+    corners = np.array([[0, 0], [7, 0], [7, 5], [0, 5]], "float32")
+    close(image.perspective_transform(img, corners, corners), img, 1e-4)
+    close(image.scale_and_translate(img, img.shape, [1.0, 1.0], [0.0, 0.0], (1, 2), "linear"), img, 1e-5)
+    def elastic(x):  # one program: JAX's random-number kernels are slow to compile
+        return (ops.image.elastic_transform(x, alpha=0.0, sigma=1.0, seed=1),
+                ops.image.elastic_transform(x, alpha=5.0, sigma=1.0, seed=1),
+                ops.image.elastic_transform(x, alpha=5.0, sigma=1.0, seed=1))
+
+    still, warped, again = compiled.call(elastic, (img,), {})
+    close(still, img, 1e-5)
+    close(warped, again)  # seeded: reproducible
+    assert tuple(warped.shape) == img.shape and dtype(warped) == "float32"
+    assert np.abs(ops.convert_to_numpy(warped) - img).max() > 1e-2
+    close(image.ssim(img, img, filter_size=3), [1.0, 1.0], 1e-5)
+    edges = ops.convert_to_numpy(image.sobel_edges(np.ones((1, 4, 4, 1), "float32")))
     assert edges.shape == (1, 4, 4, 1, 2)
-    close(edges, 0.0)
+    close(edges[:, 1:-1, 1:-1], 0.0)  # flat inside; the zero padding makes the border non-flat

@@ -246,8 +246,11 @@ def clip(x, x_min, x_max):
     x = _t(x)
     if x.dtype == np.bool_:
         x = x.astype(np.int32)
-    dtype = x.dtype
-    return _r(np.clip(x, x_min, x_max)).astype(dtype, copy=False)
+    bounds = [b for b in (x_min, x_max) if b is not None]
+    dtype = np.dtype(to_numpy_dtype(result_type(x.dtype, *(_dtype_of(b) for b in bounds))))
+    wide = np.float64 if dtype.kind in "fcV" or builtins.any(isinstance(b, float) for b in bounds) else np.int64
+    low, high = (None if b is None else np.asarray(b, wide) for b in (x_min, x_max))
+    return _r(np.clip(x.astype(wide), low, high)).astype(dtype, copy=False)
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):

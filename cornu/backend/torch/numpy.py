@@ -67,7 +67,7 @@ def _float_pair(x1, x2):
 
 def _axis(a, ndim):
     """``a`` in ``[0, ndim)``; out-of-range axes raise (as NumPy and JAX do) instead of wrapping."""
-    if not -max(ndim, 1) <= a < max(ndim, 1):
+    if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):
         raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
     return a % ndim if ndim else a
 
@@ -299,10 +299,17 @@ def clip(x, x_min, x_max):
     x = _t(x)
     if x.dtype == torch.bool:
         x = x.to(torch.int32)
-    if isinstance(x_min, torch.Tensor) or isinstance(x_max, torch.Tensor) or not isinstance(x_min, _SCALARS + (type(None),)):
-        x_min = None if x_min is None else convert_to_tensor(x_min, x.dtype)
-        x_max = None if x_max is None else convert_to_tensor(x_max, x.dtype)
-    return torch.clamp(x, min=x_min, max=x_max).to(x.dtype)
+    bounds = [b for b in (x_min, x_max) if b is not None]
+    dtype = to_torch_dtype(result_type(standardize_dtype(x.dtype), *(_dtype_of(b) for b in bounds)))
+    # Clamp where values and bounds are both exact (e.g. uint8 values, bound -1), then cast.
+    wide = torch.float64 if dtype.is_floating_point or dtype.is_complex else torch.int64
+    if builtins.any(isinstance(b, float) for b in bounds) and not wide.is_floating_point:
+        wide = torch.float64
+
+    def bound(b):
+        return b if b is None or isinstance(b, _SCALARS) else convert_to_tensor(b).to(wide)
+
+    return torch.clamp(x.to(wide), min=bound(x_min), max=bound(x_max)).to(dtype)
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
