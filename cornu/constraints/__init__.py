@@ -7,6 +7,7 @@ Example:
 import inspect
 
 from cornu.constraints.constraints import Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm
+from cornu.saving.builtin_lookup import builtin_from_config
 from cornu.saving.registry import get_registered_object, keras_export
 
 max_norm = MaxNorm
@@ -41,19 +42,7 @@ def serialize(constraint):
 
 
 def _builtin_from_config(config, custom_objects):
-    if isinstance(config, str):
-        name, inner = config, {}
-    elif isinstance(config, dict) and set(config) <= {"class_name", "config", "module", "registered_name"}:
-        name, inner = config.get("class_name"), config.get("config") or {}
-        own_module = config.get("module") in (None, "keras.constraints")
-        if not own_module or config.get("registered_name") not in (None, name):
-            return None
-    else:
-        return None
-    if (custom_objects and name in custom_objects) or get_registered_object(name) is not None:
-        return None
-    cls = ALL_OBJECTS_DICT.get(name)
-    return None if cls is None else cls.from_config(inner)
+    return builtin_from_config(config, custom_objects, ALL_OBJECTS_DICT, "keras.constraints")
 
 
 @keras_export("keras.constraints.deserialize")

@@ -28,6 +28,7 @@ from cornu.initializers.random_initializers import (
     VarianceScaling,
     compute_fans,
 )
+from cornu.saving.builtin_lookup import builtin_from_config
 from cornu.saving.registry import get_registered_object, keras_export
 
 # snake_case aliases, as Keras exports them (they are the classes themselves).
@@ -85,20 +86,7 @@ def serialize(initializer):
 
 
 def _builtin_from_config(config, custom_objects):
-    """Builds a built-in initializer from a bare name or a config without a module."""
-    if isinstance(config, str):
-        name, inner = config, {}
-    elif isinstance(config, dict) and set(config) <= {"class_name", "config", "module", "registered_name"}:
-        name, inner = config.get("class_name"), config.get("config") or {}
-        module = config.get("module")
-        if module not in (None, "keras.initializers") or config.get("registered_name") not in (None, name):
-            return None
-    else:
-        return None
-    if (custom_objects and name in custom_objects) or get_registered_object(name) is not None:
-        return None
-    cls = ALL_OBJECTS_DICT.get(name)
-    return None if cls is None else cls.from_config(inner)
+    return builtin_from_config(config, custom_objects, ALL_OBJECTS_DICT, "keras.initializers")
 
 
 @keras_export("keras.initializers.deserialize")

@@ -7,6 +7,7 @@ Example:
 import inspect
 
 from cornu.regularizers.regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer, validate_float_arg
+from cornu.saving.builtin_lookup import builtin_from_config
 from cornu.saving.registry import get_registered_object, keras_export
 
 l1 = L1
@@ -42,19 +43,7 @@ def serialize(regularizer):
 
 
 def _builtin_from_config(config, custom_objects):
-    if isinstance(config, str):
-        name, inner = config, {}
-    elif isinstance(config, dict) and set(config) <= {"class_name", "config", "module", "registered_name"}:
-        name, inner = config.get("class_name"), config.get("config") or {}
-        own_module = config.get("module") in (None, "keras.regularizers")
-        if not own_module or config.get("registered_name") not in (None, name):
-            return None
-    else:
-        return None
-    if (custom_objects and name in custom_objects) or get_registered_object(name) is not None:
-        return None
-    cls = ALL_OBJECTS_DICT.get(name)
-    return None if cls is None else cls.from_config(inner)
+    return builtin_from_config(config, custom_objects, ALL_OBJECTS_DICT, "keras.regularizers")
 
 
 @keras_export("keras.regularizers.deserialize")
