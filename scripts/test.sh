@@ -6,6 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 workers=${CORNU_TEST_WORKERS:-$(( $(nproc) < 2 ? 1 : 2 ))}
+# One intra-op thread per worker: the workers already use every core, and torch's
+# default pool makes small ops many times slower when cores are oversubscribed.
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 status=0
 for backend in ${CORNU_TEST_BACKENDS:-jax torch numpy}; do
   echo "=== tests on backend: $backend"

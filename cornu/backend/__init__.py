@@ -43,6 +43,9 @@ linalg = _load("linalg")
 image = _load("image")
 random = _load("random")
 optimizers = _load("optimizers")
+compiled_call = _load("compiled_call")
+layer = _load("layer")
+rnn = _load("rnn")
 
 Variable = core.Variable
 convert_to_tensor = core.convert_to_tensor

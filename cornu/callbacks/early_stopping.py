@@ -2,6 +2,8 @@
 
 import warnings
 
+import numpy as np
+
 from cornu.callbacks.monitor_callback import MonitorCallback
 from cornu.saving.registry import keras_export
 from cornu.utils import io_utils
@@ -94,6 +96,27 @@ class EarlyStopping(MonitorCallback):
             if self.verbose > 0:
                 io_utils.print_msg(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
+
+    # Training-state protocol (see cornu/trainers/training_state.py): BackupAndRestore saves
+    # this with each backup, so a resumed run keeps counting patience where it stopped.
+    def get_training_state(self):
+        """The counters and best value (and weights) so far, for ``BackupAndRestore``."""
+        return {
+            "wait": self.wait,
+            "stopped_epoch": self.stopped_epoch,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "best_weights": self.best_weights,
+        }
+
+    def set_training_state(self, state):
+        """Takes back a state from ``get_training_state`` (when ``fit`` resumes from a backup)."""
+        self.wait = state["wait"]
+        self.stopped_epoch = state["stopped_epoch"]
+        self.best = state["best"]
+        self.best_epoch = state["best_epoch"]
+        weights = state["best_weights"]
+        self.best_weights = None if weights is None else [np.array(w) for w in weights]
 
     def get_monitor_value(self, logs):
         """``logs[monitor]``, or None with a warning listing the available keys."""

@@ -75,6 +75,24 @@ class ModelCheckpoint(MonitorCallback):
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
 
+    # Training-state protocol (see cornu/trainers/training_state.py), used by BackupAndRestore:
+    # a resumed run compares with the same best value and saves at the same batches.
+    def get_training_state(self):
+        """The best value so far and the batch counters of ``save_freq``."""
+        return {
+            "best": self.best,
+            "batches_seen_since_last_saving": self._batches_seen_since_last_saving,
+            "last_batch_seen": self._last_batch_seen,
+            "current_epoch": self._current_epoch,
+        }
+
+    def set_training_state(self, state):
+        """Takes back a state from ``get_training_state`` (when ``fit`` resumes from a backup)."""
+        self.best = state["best"]
+        self._batches_seen_since_last_saving = state["batches_seen_since_last_saving"]
+        self._last_batch_seen = state["last_batch_seen"]
+        self._current_epoch = state["current_epoch"]
+
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
             self._save_model(epoch=self._current_epoch, batch=batch, logs=logs)

@@ -66,6 +66,18 @@ class ReduceLROnPlateau(MonitorCallback):
     def on_train_begin(self, logs=None):
         self._reset()
 
+    # Training-state protocol (see cornu/trainers/training_state.py), used by BackupAndRestore.
+    # The learning rate itself is an optimizer variable, backed up with the optimizer.
+    def get_training_state(self):
+        """The patience and cooldown counters and the best value so far."""
+        return {"wait": self.wait, "best": self.best, "cooldown_counter": self.cooldown_counter}
+
+    def set_training_state(self, state):
+        """Takes back a state from ``get_training_state`` (when ``fit`` resumes from a backup)."""
+        self.wait = state["wait"]
+        self.best = state["best"]
+        self.cooldown_counter = state["cooldown_counter"]
+
     def _reduce(self, optimizer, epoch, name):
         old_lr = read_learning_rate(optimizer)
         # Compare in float32: the rate is stored as float32, min_lr as a Python float.

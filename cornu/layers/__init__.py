@@ -5,6 +5,7 @@ from cornu.layers.activations.leaky_relu import LeakyReLU
 from cornu.layers.activations.prelu import PReLU
 from cornu.layers.activations.relu import ReLU
 from cornu.layers.activations.softmax import Softmax
+from cornu.layers.attention import AdditiveAttention, Attention, GroupQueryAttention, MultiHeadAttention
 from cornu.layers.convolutional import (
     Conv1D,
     Conv1DTranspose,
@@ -92,6 +93,21 @@ from cornu.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
+from cornu.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
+from cornu.layers.recurrent.bidirectional import Bidirectional
+from cornu.layers.recurrent.conv_lstm1d import ConvLSTM1D
+from cornu.layers.recurrent.conv_lstm2d import ConvLSTM2D
+from cornu.layers.recurrent.conv_lstm3d import ConvLSTM3D
+from cornu.layers.recurrent.time_distributed import TimeDistributed
 from cornu.layers.regularization.activity_regularization import ActivityRegularization
 from cornu.layers.regularization.alpha_dropout import AlphaDropout
 from cornu.layers.regularization.dropout import Dropout

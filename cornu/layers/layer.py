@@ -16,6 +16,7 @@ import optree
 
 from cornu import backend
 from cornu import dtype_policies
+from cornu.backend.common.global_state import bump_structure_version
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import AutocastScope
 from cornu.layers.input_spec import assert_input_compatibility
@@ -72,7 +73,7 @@ def _shape_of(x):
 
 
 @keras_export("keras.Layer", "keras.layers.Layer")
-class Layer(LayerState, LayerConfig, Operation):
+class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
     """Base class of all layers.
 
     Subclass it and implement ``build(input_shape)`` (create variables with
@@ -159,6 +160,7 @@ class Layer(LayerState, LayerConfig, Operation):
     @dtype_policy.setter
     def dtype_policy(self, value):
         self._dtype_policy = dtype_policies.get(value)
+        bump_structure_version()
 
     @property
     def dtype(self):
@@ -241,8 +243,7 @@ class Layer(LayerState, LayerConfig, Operation):
             previous_mask = kwargs.get("mask") if self._call_has_mask_arg else backend.get_keras_mask(args[0])
             output_mask = self.compute_mask(args[0], previous_mask)
             if output_mask is not None:
-                for output in optree.tree_leaves(outputs):
-                    backend.set_keras_mask(output, output_mask)
+                _attach_masks(outputs, output_mask)
         return outputs
 
     def _convert_inputs(self, args):
@@ -281,15 +282,23 @@ class Layer(LayerState, LayerConfig, Operation):
             self.build(shapes)
             self._build_shapes = {"input_shape": shapes}
             return
-        build_params = [p for p in inspect.signature(self.build).parameters]
+        parameters = inspect.signature(self.build).parameters
+        build_params = list(parameters)
         call_params = _call_signature_info(type(self).call)[3][1:]
         bound = dict(zip(call_params, args))
-        bound.update(kwargs)
-        if len(build_params) == 1 or not all(p.endswith("_shape") and p[:-6] in bound for p in build_params):
+        bound.update((k, v) for k, v in kwargs.items() if v is not None)
+        # `build(query_shape, value_shape, key_shape=None)`: shapes of the call arguments passed,
+        # optional ones left to their default when the call did not pass them.
+        required = [p for p in build_params if parameters[p].default is inspect.Parameter.empty]
+        by_name = len(build_params) > 1 and all(p.endswith("_shape") for p in build_params) and all(
+            p[:-6] in bound for p in required
+        )
+        if not by_name:
             first = args[0] if args else next(iter(kwargs.values()))
             self.build(optree.tree_map(_shape_of, first, none_is_leaf=True))
         else:
-            self.build(**{p: optree.tree_map(_shape_of, bound[p[:-6]], none_is_leaf=True) for p in build_params})
+            self.build(**{p: optree.tree_map(_shape_of, bound[p[:-6]], none_is_leaf=True)
+                          for p in build_params if p[:-6] in bound})
 
     def _symbolic_call(self, *args, **kwargs):
         if not self._call_has_training_arg:
@@ -316,6 +325,12 @@ class Layer(LayerState, LayerConfig, Operation):
                 for output in optree.tree_leaves(outputs):
                     if isinstance(output, KerasTensor):
                         output._keras_mask = output_mask
+            elif isinstance(output_mask, (list, tuple)) and isinstance(outputs, (list, tuple)) and len(
+                output_mask
+            ) == len(outputs):
+                for output, mask in zip(outputs, output_mask):
+                    if isinstance(output, KerasTensor) and isinstance(mask, KerasTensor):
+                        output._keras_mask = mask
         node_kwargs = {k: v for k, v in kwargs.items() if k != "mask"}
         Node(self, args, node_kwargs, outputs)
         return outputs
@@ -396,3 +411,15 @@ class Layer(LayerState, LayerConfig, Operation):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _attach_masks(outputs, mask):
+    """Sets the Keras mask of each output: one mask per output when ``compute_mask`` returns a
+    list matching a list of outputs (e.g. an RNN's sequence and states), else the same mask on all."""
+    if isinstance(outputs, (list, tuple)) and isinstance(mask, (list, tuple)) and len(outputs) == len(mask):
+        for output, output_mask in zip(outputs, mask):
+            if output_mask is not None and not isinstance(output_mask, (list, tuple)):
+                backend.set_keras_mask(output, output_mask)
+        return
+    for output in optree.tree_leaves(outputs):
+        backend.set_keras_mask(output, mask)

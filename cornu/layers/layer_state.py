@@ -10,6 +10,7 @@ import weakref
 import numpy as np
 
 from cornu import backend
+from cornu.backend.common.global_state import bump_structure_version
 from cornu.random.seed_generator import SeedGenerator
 
 # Layers that hold per-call losses; cleared at the start of each outermost call.
@@ -127,6 +128,7 @@ class LayerState:
         value = bool(value)
         for layer in self._flatten_layers():
             layer._trainable = value
+        bump_structure_version()
 
     def _unique(self, variables):
         seen = set()

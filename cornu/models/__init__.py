@@ -25,11 +25,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 def model_from_json(json_string, custom_objects=None):
     """Rebuilds a model (without weights) from ``model.to_json()``."""
-    import json
+    from cornu.saving.serialization import config_from_json, deserialize_keras_object
 
-    from cornu.saving.serialization import deserialize_keras_object
-
-    return deserialize_keras_object(json.loads(json_string), custom_objects=custom_objects)
+    return deserialize_keras_object(config_from_json(json_string), custom_objects=custom_objects)
 
 
 __all__ = ["Functional", "Model", "Sequential", "load_model", "save_model", "model_from_json"]

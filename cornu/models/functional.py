@@ -185,6 +185,8 @@ class Functional(Model):
                     values[id(tensor)] = value
         return optree.tree_map(lookup, self._outputs_struct, none_is_leaf=True, is_leaf=_is_tensor_leaf)
 
+    _compilable_call = call
+
     def compute_output_spec(self, inputs, training=None, mask=None):
         return backend.compute_output_spec(self.call, inputs, training=training)
 

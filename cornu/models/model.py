@@ -4,7 +4,8 @@
 gives a model whose layers are found through its attributes.
 """
 
-from cornu.layers.layer import Layer
+from cornu import backend
+from cornu.layers.layer import Layer, _call_depth
 from cornu.saving.registry import keras_export
 from cornu.trainers.trainer import Trainer
 
@@ -19,6 +20,11 @@ class Model(Trainer, Layer):
     >>> model = cornu.Model(inputs=inputs, outputs=outputs)
     >>> model.compile(optimizer="adam", loss="mse")
     """
+
+    # Functional and Sequential set this to their own ``call``: repeated eager calls of a model
+    # whose ``call`` is that one are compiled (see ``_compiled_eager_call``); a subclass that
+    # overrides ``call`` stays eager.
+    _compilable_call = None
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or (args and "outputs" in kwargs)):
@@ -41,6 +47,33 @@ class Model(Trainer, Layer):
         dtype = kwargs.pop("dtype", None)
         Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
         Trainer.__init__(self)
+
+    def __call__(self, *args, **kwargs):
+        if type(self).call is type(self)._compilable_call and len(args) == 1 and self.built and _call_depth() == 0:
+            if not kwargs or (len(kwargs) == 1 and "training" in kwargs):
+                outputs = self._compiled_eager_call(args[0], kwargs.get("training"))
+                if outputs is not backend.compiled_call.NOT_HANDLED:
+                    return outputs
+        return Layer.__call__(self, *args, **kwargs)
+
+    def _compiled_eager_call(self, inputs, training):
+        """On JAX, a repeated top-level ``model(x)`` runs as one compiled function (the same
+        numbers as the eager call, a fraction of its Python cost); ``run_eagerly=True`` or
+        ``jit_compile=False`` keeps every call eager."""
+        if self.run_eagerly or not self.jit_compile or not isinstance(training, (bool, type(None))):
+            return backend.compiled_call.NOT_HANDLED
+        compiled = self.__dict__.get("_compiled_call", False)
+        if compiled is False:
+            compiled = backend.compiled_call.make_compiled_call(self, self._eager_call)
+            self._compiled_call = compiled
+        if compiled is None:
+            return backend.compiled_call.NOT_HANDLED
+        return compiled(inputs, training)
+
+    def _eager_call(self, inputs, training):
+        if training is None:
+            return Layer.__call__(self, inputs)
+        return Layer.__call__(self, inputs, training=training)
 
     @property
     def layers(self):

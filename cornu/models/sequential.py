@@ -121,6 +121,8 @@ class Sequential(Model):
             x = layer(x, **kwargs)
         return x
 
+    _compilable_call = call
+
     def compute_output_spec(self, inputs, training=None, mask=None):
         if self._functional is not None:
             return self._functional.compute_output_spec(inputs, training=training)

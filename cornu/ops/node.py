@@ -5,6 +5,7 @@ import collections
 
 import optree
 
+from cornu.backend.common.global_state import bump_structure_version
 from cornu.backend.common.keras_tensor import KerasTensor
 
 KerasHistory = collections.namedtuple("KerasHistory", ["operation", "node_index", "tensor_index"])
@@ -18,6 +19,7 @@ class Node:
     """One call of ``operation`` with ``call_args``/``call_kwargs`` giving ``outputs``."""
 
     def __init__(self, operation, call_args=(), call_kwargs=None, outputs=None):
+        bump_structure_version()
         self.operation = operation
         self.call_args = tuple(call_args)
         self.call_kwargs = dict(call_kwargs or {})

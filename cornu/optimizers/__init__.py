@@ -17,6 +17,8 @@ from cornu.optimizers.lamb import Lamb
 from cornu.optimizers.lion import Lion
 from cornu.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from cornu.optimizers.muon import Muon
+from cornu.optimizers.multi_optimizer import MultiOptimizer
+from cornu.optimizers.multi_optimizer import OptimizerMap
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.optimizer import Optimizer
 from cornu.optimizers.rmsprop import RMSprop
@@ -40,6 +42,8 @@ ALL_OBJECTS = (
     Lamb,
     LossScaleOptimizer,
     Muon,
+    MultiOptimizer,
+    OptimizerMap,
     ScheduleFreeAdamW,
 )
 # Names are matched case-insensitively: "adam", "Adam" and "ADAM" all work.

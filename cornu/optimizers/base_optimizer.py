@@ -629,7 +629,7 @@ class Optimizer:
                 "You are calling `set_weights()` on an optimizer that has not yet been built. Call "
                 "`optimizer.build(trainable_variables)` to create the optimizer weights first."
             )
-        for variable, weight in zip(self._variables, weights):
+        for variable, weight in zip(self.variables, weights):
             if tuple(variable.shape) != tuple(weight.shape):
                 raise ValueError(
                     f"Optimizer variable {variable.path} has shape {variable.shape} not compatible with the "
@@ -639,25 +639,25 @@ class Optimizer:
 
     def get_weights(self):
         """The values of ``self.variables`` as NumPy arrays."""
-        return [v.numpy() for v in self._variables]
+        return [v.numpy() for v in self.variables]
 
     def save_own_variables(self, store):
         """Writes the optimizer state into ``store`` under keys ``"0"``, ``"1"``, ... (Keras layout)."""
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(self.variables):
             store[str(i)] = variable.numpy()
 
     def load_own_variables(self, store):
         """Restores the state written by ``save_own_variables`` (skipped with a warning on a mismatch)."""
-        if len(store.keys()) != len(self._variables):
+        if len(store.keys()) != len(self.variables):
             msg = (
                 f"Skipping variable loading for optimizer '{self.name}', because it has "
-                f"{len(self._variables)} variables whereas the saved optimizer has {len(store.keys())} variables. "
+                f"{len(self.variables)} variables whereas the saved optimizer has {len(store.keys())} variables. "
             )
-            if len(self._variables) == 0:
+            if len(self.variables) == 0:
                 msg += "This is likely because the optimizer has not been called/built yet."
             warnings.warn(msg, stacklevel=2)
             return
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(self.variables):
             variable.assign(store[str(i)])
 
     def _obj_type(self):

@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from cornu import backend
 from cornu import ops
 from cornu.saving.registry import keras_export
@@ -13,6 +15,10 @@ def validate_float_arg(value, name):
     if not is_number or math.isinf(value) or math.isnan(value) or value < 0:
         raise ValueError(f"Invalid value for argument {name}: expected a non-negative float. Received: {name}={value}")
     return float(value)
+
+
+def _as_float32(value):
+    return float(np.float32(value))
 
 
 @keras_export("keras.regularizers.Regularizer", "keras.Regularizer")
@@ -81,7 +87,8 @@ class L1(Regularizer):
         return ops.cast(self.l1, x.dtype) * ops.sum(ops.absolute(x))
 
     def get_config(self):
-        return {"l1": float(self.l1)}
+        # Keras holds this factor as a float32 tensor, so its config carries the rounded value.
+        return {"l1": _as_float32(self.l1)}
 
 
 @keras_export("keras.regularizers.L2", "keras.regularizers.l2")
@@ -147,4 +154,4 @@ class OrthogonalRegularizer(Regularizer):
         return ops.cast(self.factor, inputs.dtype) * 0.5 * ops.sum(ops.absolute(off_diagonal)) / num_pairs
 
     def get_config(self):
-        return {"factor": float(self.factor), "mode": self.mode}
+        return {"factor": _as_float32(self.factor), "mode": self.mode}

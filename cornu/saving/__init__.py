@@ -24,15 +24,15 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     return _save(model, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
 
-def save_weights(model, filepath, overwrite=True, max_shard_size=None):
-    """Saves a model's weights to ``.weights.h5``."""
+def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
+    """Saves a model's weights to ``.weights.h5`` (sharded ``.weights.json``, or ``.safetensors``)."""
     from cornu.saving.saving_api import save_weights as _save
 
-    return _save(model, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+    return _save(model, filepath, overwrite=overwrite, max_shard_size=max_shard_size, **kwargs)
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
-    """Loads weights into ``model`` from ``.weights.h5`` or ``.keras``."""
+    """Loads weights into ``model`` from ``.weights.h5``, ``.weights.json``, ``.safetensors`` or ``.keras``."""
     from cornu.saving.saving_api import load_weights as _load
 
     return _load(model, filepath, skip_mismatch=skip_mismatch, **kwargs)

@@ -110,3 +110,63 @@ def write_bytes_atomically(path, data):
     """
     with atomic_write(path) as f:
         f.write(data)
+
+
+class AtomicFileGroup:
+    """Several files that replace their targets together, only when the ``with`` block succeeds.
+
+    Each ``temp_path(target)`` is a fresh temporary file in the target's folder.
+    On success every temporary file is fsync'ed and then renamed over its
+    target in the order the targets were added (so add an index file last: a
+    reader that finds the new index also finds the files it names). On failure
+    every temporary file is removed and no target is touched.
+
+    Example:
+    >>> with AtomicFileGroup() as group:
+    ...     h5py.File(group.temp_path("w_00000.weights.h5"), "w").close()
+    ...     write_index(group.temp_path("w.weights.json"))
+    """
+
+    def __init__(self):
+        self._pending = []  # (temp, target, folder)
+
+    def temp_path(self, target):
+        target = os.fspath(target)
+        folder = _check_folder(target)
+        temp = _temp_name(target)
+        os.close(_create_exclusive(temp))
+        self._pending.append((temp, target, folder))
+        return temp
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self._discard()
+            return False
+        try:
+            for temp, _, _ in self._pending:
+                with open(temp, "rb+") as f:
+                    os.fsync(f.fileno())
+        except BaseException:
+            self._discard()
+            raise
+        folders = sorted({folder for _, _, folder in self._pending})
+        try:
+            while self._pending:
+                temp, target, _ = self._pending[0]
+                os.replace(temp, target)
+                self._pending.pop(0)
+        except BaseException:
+            self._discard()  # the index goes last, so a set cut short here is never named by a new index
+            raise
+        for folder in folders:
+            _fsync_folder(folder)
+        return False
+
+    def _discard(self):
+        for temp, _, _ in self._pending:
+            with contextlib.suppress(OSError):
+                os.remove(temp)
+        self._pending = []

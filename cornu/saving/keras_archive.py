@@ -10,15 +10,17 @@
 Zip members are stored uncompressed, as Keras writes them. Writing goes
 through a temporary file that replaces the target only once complete.
 Reading refuses member names that escape the archive (absolute paths, ``..``,
-drive letters, backslashes), duplicate names, members that claim to expand
-far beyond their stored size, and JSON members larger than
-``MAX_JSON_BYTES``.
+drive letters, backslashes), symbolic links and other special members,
+duplicate names, members that claim to expand far beyond their stored size,
+and JSON members larger than ``MAX_JSON_BYTES``. Any damage the zip reader
+trips over becomes a ``KerasArchiveError``.
 """
 
 import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 import zipfile
@@ -31,10 +33,10 @@ METADATA_FILENAME = "metadata.json"
 WEIGHTS_FILENAME = "model.weights.h5"
 ASSETS_DIRNAME = "assets"
 
-MAX_JSON_BYTES = 256 << 20
-# A member larger than the floor may not expand more than this much (DEFLATE tops out near 1032x;
-# Keras stores members uncompressed, i.e. 1x).
-_BOMB_FLOOR_BYTES = 256 << 20
+MAX_JSON_BYTES = 64 << 20
+# Members that expand more than _MAX_EXPANSION times (DEFLATE tops out near 1032x; Keras stores
+# members uncompressed, i.e. 1x) may add up to at most this many bytes.
+_BOMB_FLOOR_BYTES = 64 << 20
 _MAX_EXPANSION = 100
 # Weights up to this size are read into memory; larger ones are spooled to a temporary file.
 _IN_MEMORY_WEIGHTS_BYTES = 1 << 30
@@ -144,11 +146,22 @@ def check_member_name(name, source):
         )
 
 
+def _check_member_kind(info, source):
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
+        what = "a symbolic link" if kind == stat.S_IFLNK else "a special file (device, pipe or socket)"
+        raise KerasArchiveError(
+            f"Refusing to read {source}: the archive member '{info.filename}' is {what}, which a model "
+            "archive never holds. The file is corrupt or was crafted; only load files you trust."
+        )
+
+
 def _check_zip(zf, source):
     seen = set()
     inflated = 0  # bytes declared by highly compressed members: many small bombs add up
     for info in zf.infolist():
         check_member_name(info.filename, source)
+        _check_member_kind(info, source)
         if info.filename in seen:
             raise KerasArchiveError(
                 f"Refusing to read {source}: the member '{info.filename}' appears more than once, so "
@@ -198,7 +211,9 @@ class KerasArchiveReader:
     def _open_zip(self, source):
         try:
             self._zip = zipfile.ZipFile(source, "r")
-        except (zipfile.BadZipFile, OSError, EOFError) as e:
+        except FileNotFoundError:
+            raise
+        except Exception as e:  # zipfile reports damage as BadZipFile, EOFError, ValueError, struct.error, ...
             raise KerasArchiveError(
                 f"Cannot read {self.source}: it is not a valid `.keras` zip archive ({e}). The file may be "
                 "truncated or corrupted, or it is not a Keras model file."
@@ -239,11 +254,11 @@ class KerasArchiveReader:
         try:
             if self._zip is not None:
                 with self._zip.open(name) as f:
-                    data = f.read(limit + 1)
+                    data = f.read(size + 1)
             else:
                 with open(os.path.join(self._dir, name), "rb") as f:
-                    data = f.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
+                    data = f.read(size + 1)  # read(n) allocates n bytes up front
+        except Exception as e:  # bad CRC, unsupported compression, damaged headers, ...
             raise KerasArchiveError(f"Cannot read '{name}' from {self.source}: the file is corrupted ({e}).") from e
         if len(data) > limit:
             raise KerasArchiveError(f"Refusing to read '{name}' from {self.source}: it is over {limit} bytes.")
@@ -254,7 +269,7 @@ class KerasArchiveReader:
         data = self.read_bytes(name, MAX_JSON_BYTES)
         try:
             return json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as e:
+        except (UnicodeDecodeError, ValueError, RecursionError) as e:
             raise KerasArchiveError(f"'{name}' in {self.source} is not valid JSON ({e}): the file is corrupted.") from e
 
     def open_weights(self):
@@ -278,7 +293,7 @@ class KerasArchiveReader:
                 with self._zip.open(WEIGHTS_FILENAME) as src:
                     shutil.copyfileobj(src, buffer, 1 << 20)
                 buffer.seek(0)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
+        except Exception as e:  # bad CRC, unsupported compression, damaged headers, ...
             raise KerasArchiveError(f"Cannot read {label}: the archive is corrupted ({e}).") from e
         return H5WeightsReader(buffer, source=label)
 
@@ -302,8 +317,13 @@ class KerasArchiveReader:
             if os.path.commonpath([root, target]) != root:
                 raise KerasArchiveError(f"Refusing to extract '{info.filename}': it escapes the archive.")
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            with self._zip.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+            try:
+                with self._zip.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            except Exception as e:  # bad CRC, unsupported compression, damaged headers, ...
+                raise KerasArchiveError(
+                    f"Cannot extract '{info.filename}' from {self.source}: the archive is corrupted ({e})."
+                ) from e
         return os.path.join(root, ASSETS_DIRNAME)
 
     def close(self):

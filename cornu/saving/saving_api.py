@@ -12,9 +12,10 @@ import os
 import tempfile
 import warnings
 
-from cornu.saving import keras_archive, object_walk
+from cornu.saving import keras_archive, object_walk, sharded_weights
 from cornu.saving.atomic import atomic_path
 from cornu.saving.registry import keras_export
+from cornu.saving.safetensors_weights import SafetensorsWeightsReader, SafetensorsWeightsWriter
 from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter
 
 # The Keras release whose file format cornu writes; Keras reads files of any 3.x version.
@@ -322,41 +323,59 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
     """Saves the model's weights (and optimizer state) to a `.weights.h5` file.
 
+    Args:
+        model: the model whose weights to save.
+        filepath: a `.weights.h5` path; with `max_shard_size`, a `.weights.json` index path
+            (shards `name_00000.weights.h5`, ... are written beside it); or a `.safetensors`
+            path (a cornu extension: the same variable names as the `.weights.h5` layout).
+        overwrite: replace existing files; if False, ask on the terminal.
+        max_shard_size: largest shard size in GB; `None` writes a single file.
+
     Example:
     >>> model.save_weights("model.weights.h5")
+    >>> model.save_weights("big.weights.json", max_shard_size=2.0)
+    >>> model.save_weights("model.safetensors")
     """
     path = _path_str(filepath)
     objects_to_skip = kwargs.pop("objects_to_skip", None)
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
-    if max_shard_size is not None:
-        if not path.endswith(("weights.h5", "weights.json")):
-            raise ValueError(
-                "The filename must end in `.weights.json` when `max_shard_size` is specified. "
-                f"Received: filepath={path}"
-            )
-        raise NotImplementedError(
-            "Sharded weights (`max_shard_size`) are not supported by cornu yet. Save to a single "
-            f"`.weights.h5` file (leave `max_shard_size=None`). Received: max_shard_size={max_shard_size}"
+    is_safetensors = path.endswith(".safetensors")
+    if max_shard_size is None and not (path.endswith(".weights.h5") or is_safetensors):
+        raise ValueError(
+            "The filename must end in `.weights.h5` (or `.safetensors`, a cornu extension). "
+            f"Received: filepath={path}"
         )
-    if not path.endswith(".weights.h5"):
-        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    if max_shard_size is not None and not path.endswith(("weights.h5", "weights.json")):
+        raise ValueError(
+            "The filename must end in `.weights.json` when `max_shard_size` is specified. "
+            f"Received: filepath={path}"
+        )
     if not getattr(model, "built", True):
         raise ValueError(
             "You are saving a model that has not yet been built. Try building the model first by calling "
             "it on some data or by using `build()`."
         )
+    if max_shard_size is not None:
+        path = sharded_weights.index_path_for(path)
     if not _may_write(path, overwrite):
         return
     visited = {id(o) for o in objects_to_skip} if objects_to_skip is not None else None
-    with atomic_path(path) as temp:
-        with H5WeightsWriter(temp) as writer:
+    if max_shard_size is not None:
+        sharded_weights.save_sharded(path, max_shard_size, lambda writer: save_state(model, writer, visited=visited))
+    elif is_safetensors:
+        with SafetensorsWeightsWriter(path) as writer:
             save_state(model, writer, visited=visited)
+    else:
+        with atomic_path(path) as temp:
+            with H5WeightsWriter(temp) as writer:
+                save_state(model, writer, visited=visited)
 
 
 @keras_export("keras.saving.load_weights")
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
-    """Loads weights into a built model from a `.weights.h5` or `.keras` file.
+    """Loads weights into a built model from a `.weights.h5`, `.weights.json` (sharded), `.safetensors`
+    or `.keras` file.
 
     Example:
     >>> model.load_weights("model.weights.h5")
@@ -385,7 +404,13 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         with H5WeightsReader(path) as reader:
             load_state(model, reader, skip_mismatch=skip_mismatch, visited=visited, source=reader.source)
     elif path.endswith(".weights.json"):
-        raise NotImplementedError(f"Sharded weights (`.weights.json`) are not supported by cornu yet. Received: {path}")
+        with sharded_weights.ShardedH5WeightsReader(path) as reader:
+            load_state(model, reader, skip_mismatch=skip_mismatch, visited=visited, source=reader.source)
+    elif path.endswith(".safetensors"):
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"Weights file not found: filepath={path}")
+        with SafetensorsWeightsReader(path) as reader:
+            load_state(model, reader, skip_mismatch=skip_mismatch, visited=visited, source=reader.source)
     elif path.endswith((".h5", ".hdf5")):
         raise ValueError(
             "Loading legacy Keras 2 HDF5 weights (`.h5`) is not supported. Use a `.weights.h5` file saved by "
@@ -393,6 +418,6 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         )
     else:
         raise ValueError(
-            f"File format not supported: filepath={path}. cornu loads weights from `.weights.h5` and "
-            "`.keras` files."
+            f"File format not supported: filepath={path}. cornu loads weights from `.weights.h5`, sharded "
+            "`.weights.json`, `.safetensors` and `.keras` files."
         )

@@ -41,15 +41,58 @@ NON_MODELING_APIS = frozenset({
 })
 
 
+# Public namespaces of objects that act on files, global settings or the training loop. An object
+# reachable only under these never comes out of a config (Model and Sequential also live elsewhere).
+NON_MODELING_NAMESPACES = (
+    "keras.backend.", "keras.callbacks.", "keras.config.", "keras.datasets.", "keras.distribution.",
+    "keras.export.", "keras.mixed_precision.", "keras.models.", "keras.preprocessing.", "keras.saving.",
+    "keras.utils.", "keras.visualization.",
+)
+# A config nested deeper than this is refused before anything is built (real ones stay under ~40).
+MAX_CONFIG_DEPTH = 200
+
+
 def _refuse_non_modeling(obj, name):
-    for path in NON_MODELING_APIS:
-        if registry.BUILTIN_OBJECTS.get(path) is obj:
-            raise ValueError(
-                f"Cannot deserialize `{path}` (named '{name}' in the config) because it is not a modeling "
-                "function. Non-modeling APIs are disallowed during deserialization for security: a config "
-                "may only name operations, layers, metrics, losses, and registered custom objects."
-            )
+    paths = [path for path, candidate in registry.BUILTIN_OBJECTS.items() if candidate is obj]
+    banned = [path for path in paths if path in NON_MODELING_APIS]
+    if not banned and paths and all(path.startswith(NON_MODELING_NAMESPACES) for path in paths):
+        banned = paths
+    if banned:
+        raise ValueError(
+            f"Cannot deserialize `{banned[0]}` (named '{name}' in the config) because it is not a modeling "
+            "function or class. Non-modeling APIs are disallowed during deserialization for security: a config "
+            "may only name operations, layers, metrics, losses, and registered custom objects."
+        )
     return obj
+
+
+def _config_depth_exceeds(config, limit):
+    """Whether ``config`` nests lists/dicts deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    stack = [(config, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, (list, tuple)):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _check_identifier(config, key, allow_none=True):
+    value = config.get(key)
+    if value is None and allow_none:
+        return value
+    if not isinstance(value, str):
+        raise TypeError(
+            f"Invalid config: `{key}` must be a string{' or None' if allow_none else ''}. The config is corrupted "
+            f"or was not written by Keras. Received: {key}={str(value)[:200]!r}"
+        )
+    return value
 
 
 class SafeModeScope:
@@ -143,6 +186,11 @@ def serialize_keras_object(obj):
 
 
 def _lookup_function(name, custom_objects):
+    if not isinstance(name, str):
+        raise TypeError(
+            "Invalid config: a `function` config must name the function with a string. The config is corrupted "
+            f"or was not written by Keras. Received: config={str(name)[:200]!r}"
+        )
     found = registry.get_registered_object(name, custom_objects)
     if found is not None:
         return found
@@ -154,9 +202,9 @@ def _lookup_function(name, custom_objects):
 
 
 def _resolve_class(config, custom_objects):
-    class_name = config.get("class_name")
-    registered_name = config.get("registered_name")
-    module = config.get("module")
+    class_name = _check_identifier(config, "class_name", allow_none=False)
+    registered_name = _check_identifier(config, "registered_name")
+    module = _check_identifier(config, "module")
     for key in (registered_name, class_name):
         if key:
             found = registry.get_registered_object(key, custom_objects)
@@ -175,12 +223,30 @@ def _resolve_class(config, custom_objects):
         # A built-in named under another public module (e.g. a Keras-internal path): search by name.
         for path, candidate in registry.BUILTIN_OBJECTS.items():
             if path.rsplit(".", 1)[-1] == class_name and inspect.isclass(candidate):
-                return candidate
+                return _refuse_non_modeling(candidate, f"{module}.{class_name}")
     raise TypeError(
         f"Could not locate class '{class_name}'. Make sure custom classes and functions are decorated with "
         "`@cornu.saving.register_keras_serializable()` or passed in `custom_objects`. cornu never imports "
         f"modules named in a config. Full object config: {config}"[:2000]
     )
+
+
+def config_from_json(text):
+    """Parses a model config from JSON; nesting deep enough to exhaust the stack is a clear ``ValueError``.
+
+    Example:
+    >>> config_from_json('{"class_name": "Dense", "config": {"units": 2}}')["class_name"]
+    'Dense'
+    """
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError as e:
+        raise ValueError(
+            "The JSON config is nested too deeply to parse: no Keras model needs that many levels, so it is "
+            "corrupted or crafted to exhaust the stack."
+        ) from e
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
@@ -193,6 +259,27 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if "module_objects" in kwargs or "printable_module_name" in kwargs:
         kwargs.pop("module_objects", None)
         kwargs.pop("printable_module_name", None)
+    if getattr(_LOCAL, "depth", 0):
+        return _deserialize(config, custom_objects, safe_mode)
+    # The outermost call checks the nesting once, and turns a stack overflow into a clear error.
+    if _config_depth_exceeds(config, MAX_CONFIG_DEPTH):
+        raise ValueError(
+            f"Refusing to deserialize a config nested more than {MAX_CONFIG_DEPTH} levels deep: no Keras model "
+            "needs that many, so the config is corrupted or crafted to exhaust the stack."
+        )
+    _LOCAL.depth = 1
+    try:
+        return _deserialize(config, custom_objects, safe_mode)
+    except RecursionError as e:
+        raise ValueError(
+            "Deserializing the config exhausted Python's recursion limit: it is nested too deeply. "
+            "The config is corrupted or crafted."
+        ) from e
+    finally:
+        _LOCAL.depth = 0
+
+
+def _deserialize(config, custom_objects, safe_mode):
     if safe_mode and getattr(_LOCAL, "safe_mode", None) is False:
         safe_mode = False  # inherit an explicit safe_mode=False from the outer loading call
     if config is None or isinstance(config, (bool, int, float)):

@@ -32,8 +32,10 @@ _BUILTIN_FILTERS = {
     h5py.h5z.FILTER_SCALEOFFSET: "scaleoffset",
     32000: "lzf",
 }
-# A dataset that declares more than this many bytes must store at least 1/_MAX_EXPANSION of them.
-_BOMB_FLOOR_BYTES = 1 << 30
+# Datasets that declare more than _MAX_EXPANSION times the bytes they store (chunks never written,
+# or compressed far beyond what real weights allow) may add up to at most this many bytes per file.
+# Keras and cornu write uncompressed datasets, which store exactly what they declare.
+_BOMB_FLOOR_BYTES = 64 << 20
 _MAX_EXPANSION = 1000
 
 
@@ -55,6 +57,22 @@ def _to_numpy(value):
 
 class UnsafeWeightsFileError(ValueError):
     """Raised when a weights file holds content cornu refuses to read (links, plugins, bombs)."""
+
+
+class CorruptWeightsFileError(ValueError):
+    """Raised when a weights file cannot be parsed (truncated, damaged, or not a weights file)."""
+
+
+def write_dataset(group, key, value):
+    """Writes ``value`` as dataset ``key`` of ``group`` in Keras's encoding (bfloat16 as tagged 2-byte values)."""
+    array = _to_numpy(value)
+    if key in group:
+        del group[key]
+    if backend.standardize_dtype(array.dtype) == "bfloat16":
+        dataset = group.create_dataset(key, data=array)
+        dataset.attrs["dtype"] = "bfloat16"
+    else:
+        group[key] = array
 
 
 # ----------------------------------------------------------------- writing
@@ -83,16 +101,7 @@ class VarsWriter(collections.abc.MutableMapping):
         return self._group
 
     def __setitem__(self, key, value):
-        key = str(key)
-        array = _to_numpy(value)
-        group = self._ensure_group()
-        if key in group:
-            del group[key]
-        if backend.standardize_dtype(array.dtype) == "bfloat16":
-            dataset = group.create_dataset(key, data=array)
-            dataset.attrs["dtype"] = "bfloat16"
-        else:
-            group[key] = array
+        write_dataset(self._ensure_group(), str(key), value)
 
     def __getitem__(self, key):
         if self._group is None or str(key) not in self._group:
@@ -186,7 +195,7 @@ def _refuse(source, what, fix="Only load weights files you trust, saved by Keras
     raise UnsafeWeightsFileError(f"Refusing to read the weights file {source}: {what}. {fix}")
 
 
-def _check_dataset(dataset, source):
+def _check_dataset(dataset, source, budget):
     name = dataset.name
     if dataset.external:
         _refuse(source, f"dataset '{name}' keeps its data in external files {dataset.external}")
@@ -210,36 +219,63 @@ def _check_dataset(dataset, source):
     shape = dataset.shape or ()
     declared = math.prod(shape) * dtype.itemsize
     stored = dataset.id.get_storage_size()
-    if declared > _BOMB_FLOOR_BYTES and declared > _MAX_EXPANSION * stored:
-        _refuse(
-            source,
-            f"dataset '{name}' declares {declared} bytes but stores only {stored} "
-            "(a decompression/shape bomb)",
-        )
+    if declared > _MAX_EXPANSION * stored:
+        budget[0] += declared
+        if budget[0] > _BOMB_FLOOR_BYTES:
+            _refuse(
+                source,
+                f"dataset '{name}' declares {declared} bytes but stores only {stored} "
+                "(a decompression/shape bomb)",
+            )
+
+
+def _corrupt(source, error):
+    return CorruptWeightsFileError(
+        f"Cannot read the weights file {source}: it is corrupted or truncated ({type(error).__name__}: {error}). "
+        "Save the weights again, or check that the file was copied completely."
+    )
 
 
 def check_h5_file(h5_file, source):
-    """Checks every link and object of an open HDF5 file; raises ``UnsafeWeightsFileError``.
+    """Checks every link and object of an open HDF5 file.
+
+    Raises ``UnsafeWeightsFileError`` for unsafe content and
+    ``CorruptWeightsFileError`` when the file's structure cannot be read.
 
     Example:
     >>> check_h5_file(h5py.File("w.weights.h5", "r"), "w.weights.h5")
     """
+    try:
+        _check_objects(h5_file, source)
+    except UnsafeWeightsFileError:
+        raise
+    except Exception as e:  # h5py reports damaged metadata as OSError, KeyError, RuntimeError, ...
+        raise _corrupt(source, e) from e
+
+
+def _check_objects(h5_file, source):
     seen = set()
+    budget = [0]
     stack = [h5_file]
     while stack:
         group = stack.pop()
         for key in group.keys():
             link = group.get(key, getlink=True)
             if not isinstance(link, h5py.HardLink):
-                _refuse(source, f"'{group.name.rstrip('/')}/{key}' is a {type(link).__name__}")
+                where = f"{group.name.rstrip('/')}/{key}"
+                _refuse(source, f"'{where}' is an HDF5 {type(link).__name__}, not a stored value")
             child = group.get(key)
+            if child is None:
+                raise KeyError(f"'{group.name.rstrip('/')}/{key}' cannot be opened")
             if child.id in seen:
                 _refuse(source, f"'{child.name}' is reachable by several paths (hard-link loop or alias)")
             seen.add(child.id)
             if isinstance(child, h5py.Group):
                 stack.append(child)
             elif isinstance(child, h5py.Dataset):
-                _check_dataset(child, source)
+                _check_dataset(child, source, budget)
+            else:
+                _refuse(source, f"'{child.name}' is a {type(child).__name__}, not a group or an array")
 
 
 class H5WeightsReader:
@@ -254,8 +290,10 @@ class H5WeightsReader:
         self.source = repr(str(source if source is not None else path_or_file))
         try:
             self._file = h5py.File(path_or_file, "r")
-        except OSError as e:
-            raise ValueError(
+        except FileNotFoundError:
+            raise
+        except Exception as e:  # OSError for most damage; others for odd headers
+            raise CorruptWeightsFileError(
                 f"Cannot read the weights file {self.source}: it is not a valid HDF5 file ({e}). "
                 "It may be truncated or corrupted; save it again."
             ) from e
@@ -296,7 +334,10 @@ class H5WeightsReader:
                 if obj.name not in self._read_groups and path.split("/")[0] not in ignore:
                     unread.append(path or "/")
 
-        self._file.visititems(visit)
+        try:
+            self._file.visititems(visit)
+        except Exception as e:
+            raise _corrupt(self.source, e) from e
         return sorted(unread)
 
     def has_path(self, path):

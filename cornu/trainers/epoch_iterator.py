@@ -13,6 +13,8 @@ Epoch boundaries follow Keras:
 
 import warnings
 
+import numpy as np
+
 from cornu import backend
 from cornu.trainers.data import get_data_adapter
 from cornu.trainers.data.prefetch import BatchPrefetcher
@@ -60,6 +62,9 @@ class EpochIterator:
         self._current = None  # the open pass, kept between epochs when `steps_per_epoch` splits it
         self._steps_seen = 0  # batches already taken from the open pass
         self.exhausted = False
+        # --- resuming (BackupAndRestore): see get_state / set_state
+        self._pass_rng = None  # NumPy's global RNG state just before the open pass drew its order
+        self._resume = None  # set by set_state, used by the next epoch
 
     @property
     def num_batches(self):
@@ -72,39 +77,111 @@ class EpochIterator:
         """The first batch, as a tuple, without consuming it."""
         return self.adapter.peek()
 
-    def _epoch_budget(self):
-        """How many batches this epoch may take from the open pass, and whether that cuts it short."""
-        remaining = None if self._num_batches is None else self._num_batches - self._steps_seen
+    def _epoch_budget(self, first_step=0):
+        """How many batches this epoch may still take from the open pass, and whether that cuts it short."""
+        position = self._steps_seen + first_step
+        remaining = None if self._num_batches is None else self._num_batches - position
         if self.steps_per_epoch is None:
             return remaining, False
-        if remaining is not None and remaining < self.steps_per_epoch:
+        wanted = self.steps_per_epoch - first_step
+        if remaining is not None and remaining < wanted:
             return remaining, True
-        return self.steps_per_epoch, False
+        return wanted, False
+
+    def _open_pass(self, rng_state=None):
+        """Starts a pass over the data. Its order is drawn from NumPy's global RNG: the state
+        before the draw is kept, so a resumed run can draw the very same order (``rng_state``)
+        without disturbing the generator's current state."""
+        if rng_state is None:
+            self._pass_rng = np.random.get_state()
+            self._current = self.adapter.get_numpy_iterator()
+        else:
+            current = np.random.get_state()
+            np.random.set_state(rng_state)
+            try:
+                self._current = self.adapter.get_numpy_iterator()
+            finally:
+                np.random.set_state(current)
+            self._pass_rng = rng_state
+        self._steps_seen = 0
+
+    def _start_epoch(self):
+        """Opens (or, when resuming, re-creates and fast-forwards) the pass; returns the first step."""
+        resume, self._resume = self._resume, None
+        if resume is None:
+            if self._current is None:
+                self._open_pass()
+            return 0, False
+        first_step = resume["first_step"]
+        if resume["pass_open"]:
+            self._open_pass(resume["pass_rng"])
+            _skip_batches(self._current, resume["pass_offset"] + first_step)
+            self._steps_seen = resume["pass_offset"]
+        else:
+            self._open_pass()
+        return first_step, resume["stop"]
 
     def __iter__(self):
         if self.exhausted:
             _warn_ran_out()
             return
         self.adapter.on_epoch_begin()
-        if self._current is None:
-            self._current = self.adapter.get_numpy_iterator()
-            self._steps_seen = 0
-        limit, cut_short = self._epoch_budget()
+        first_step, stop = self._start_epoch()
+        limit, cut_short = self._epoch_budget(first_step)
+        if stop:
+            limit = 0
         prefetcher = BatchPrefetcher(self._current, backend.device_put_batch, limit=limit)
         completed = ran_out = False
         try:
-            for step, batch in enumerate(prefetcher):
+            for step, batch in enumerate(prefetcher, start=first_step):
                 yield step, batch
-            completed = True
+            completed = not stop
         finally:
             try:
                 prefetcher.close()
-                self._steps_seen += prefetcher.pulled
+                self._steps_seen += first_step + prefetcher.pulled
                 ran_out = self._end_epoch(prefetcher, completed, cut_short)
             finally:
                 self.adapter.on_epoch_end()
         if ran_out:
             _warn_ran_out()
+
+    # --- resuming (BackupAndRestore) ---------------------------------------
+    def get_state(self):
+        """Where the data stands at the start of the current epoch (or of the next one, between
+        epochs): enough for ``set_state`` to replay the same batches in a new process.
+
+        With a one-shot source (a generator) the new run reads its own source from the start.
+        """
+        return {
+            "pass_open": self._current is not None,
+            "pass_offset": int(self._steps_seen),
+            "pass_rng": self._pass_rng if self._current is not None else None,
+            "exhausted": bool(self.exhausted),
+            "num_batches": self._num_batches,
+        }
+
+    def set_state(self, state, first_step=0, stop=False):
+        """Makes the next epoch continue from ``state`` (see ``get_state``), skipping its first
+        ``first_step`` batches; ``stop=True`` makes that epoch yield no batch at all.
+
+        Example:
+        >>> state = iterator.get_state()          # in the run that is backed up
+        >>> new_iterator.set_state(state, first_step=5)
+        >>> next(iter(new_iterator))[0]
+        5
+        """
+        self._close_pass()
+        self.exhausted = bool(state.get("exhausted", False))
+        if state.get("num_batches") is not None and self._num_batches is None:
+            self._num_batches = int(state["num_batches"])
+        self._resume = {
+            "pass_open": bool(state.get("pass_open")) and state.get("pass_rng") is not None,
+            "pass_rng": state.get("pass_rng"),
+            "pass_offset": int(state.get("pass_offset", 0)),
+            "first_step": int(first_step),
+            "stop": bool(stop),
+        }
 
     def _end_epoch(self, prefetcher, completed, cut_short):
         """Decides where the next epoch starts; returns whether to warn that the data ran out."""
@@ -137,3 +214,18 @@ class EpochIterator:
             self.close()
         except Exception:
             pass
+
+
+def _skip_batches(source, count):
+    """Fast-forwards a pass by ``count`` batches (cheaply when the pass knows how to skip)."""
+    if count <= 0:
+        return
+    skip = getattr(source, "skip", None)
+    if skip is not None:
+        skip(count)
+        return
+    for _ in range(count):
+        try:
+            next(source)
+        except StopIteration:
+            return

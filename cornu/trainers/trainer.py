@@ -16,6 +16,8 @@ from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
 from cornu.trainers.data.array_conversion import can_convert_arrays
 from cornu.trainers.epoch_iterator import EpochIterator
+from cornu.trainers.fit_session import FitSession
+from cornu.trainers.step_groups import step_groups
 
 _VERBOSE_VALUES = ("auto", 0, 1, 2)
 
@@ -49,13 +51,15 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self.steps_per_execution = 1
-        self.jit_compile = False
         self.run_eagerly = False
+        # Keras resolves "auto" lazily: compiled on JAX, eager on torch and NumPy.
+        self.jit_compile = backend.step().resolve_jit_compile(self, "auto", False)
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
         self._compile_config = None
         self._runners = {}
+        self._fit_session = None
 
     # ----------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -73,6 +77,10 @@ class Trainer:
                 f"`steps_per_execution` must be a positive integer. Received: steps_per_execution={steps_per_execution!r}"
             )
         self.optimizer = optimizers.get(optimizer)
+        if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and self.optimizer is not None:
+            # float16 gradients underflow without loss scaling (Keras does the same).
+            if not isinstance(self.optimizer, optimizers.LossScaleOptimizer):
+                self.optimizer = optimizers.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
         output_names = self._output_names_for_compile()
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
@@ -177,6 +185,17 @@ class Trainer:
         """One prediction step (same per-backend signature as ``train_step``)."""
         return backend.step().predict_step(self, *args)
 
+    def _step_groups(self, iterator):
+        """The epoch's ``(step, batch)`` pairs, or ``(last_step, [batches])`` with ``steps_per_execution > 1``."""
+        if self.steps_per_execution == 1:
+            return iterator
+        return step_groups(iterator, self.steps_per_execution)
+
+    def _run_steps(self, runner, batch_or_group):
+        if self.steps_per_execution == 1:
+            return runner.run(batch_or_group)
+        return runner.run_group(batch_or_group)
+
     def _runner(self, kind):
         runner = self._runners.get(kind)
         if runner is None:
@@ -260,19 +279,23 @@ class Trainer:
         )
         self.stop_training = False
         runner = self._runner("train")
+        session = self._fit_session = FitSession(self, callbacks, iterator)  # resume/backup points (BackupAndRestore)
         callbacks.on_train_begin()
+        initial_epoch = session.begin(initial_epoch, epochs)
         training_logs = None
         val_iterator = None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
+            session.epoch_begin(epoch)
             callbacks.on_epoch_begin(epoch)
             runner.start()
             logs = {}
             try:
-                for step, batch in iterator:
+                for step, batch in self._step_groups(iterator):
                     callbacks.on_train_batch_begin(step)
-                    logs = runner.run(batch)
+                    logs = self._run_steps(runner, batch)
                     callbacks.on_train_batch_end(step, logs)
+                    session.batch_end(epoch, step)
                     if self.stop_training:
                         break
             finally:
@@ -286,9 +309,14 @@ class Trainer:
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
+            session.epoch_end(epoch)
             if self.stop_training or iterator.exhausted:
                 break
+        if self.optimizer is not None and epochs > 0:
+            # With `use_ema`, training ends on the EMA weights (as Keras).
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(logs=training_logs)
+        self._fit_session = None
         iterator.close()
         if val_iterator is not None:
             val_iterator.close()
@@ -326,9 +354,9 @@ class Trainer:
         callbacks.on_test_begin()
         runner.start()
         try:
-            for step, batch in iterator:
+            for step, batch in self._step_groups(iterator):
                 callbacks.on_test_batch_begin(step)
-                logs = runner.run(batch)
+                logs = self._run_steps(runner, batch)
                 callbacks.on_test_batch_end(step, logs)
         finally:
             runner.finish()
@@ -358,9 +386,9 @@ class Trainer:
         outputs = []
         runner.start()
         try:
-            for step, batch in iterator:
+            for step, batch in self._step_groups(iterator):
                 callbacks.on_predict_batch_begin(step)
-                batch_outputs = runner.run(batch)
+                batch_outputs = self._run_steps(runner, batch)
                 outputs.append(optree.tree_map(backend.convert_to_numpy, batch_outputs))
                 callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
         finally:

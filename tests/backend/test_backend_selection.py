@@ -75,9 +75,11 @@ def test_backend_packages_never_import_each_other():
     for name in ("jax", "torch", "numpy"):
         others = [o for o in ("jax", "torch", "numpy") if o != name]
         pattern = re.compile(r"cornu\.backend\.(%s)\b" % "|".join(others))
-        for file in os.listdir(os.path.join(root, name)):
-            if file.endswith(".py"):
-                for i, line in enumerate(open(os.path.join(root, name, file)), 1):
-                    if pattern.search(line):
-                        offenders.append(f"{name}/{file}:{i}: {line.strip()}")
+        for folder, _, files in os.walk(os.path.join(root, name)):
+            for file in files:
+                if file.endswith(".py"):
+                    path = os.path.join(folder, file)
+                    for i, line in enumerate(open(path), 1):
+                        if pattern.search(line):
+                            offenders.append(f"{os.path.relpath(path, root)}:{i}: {line.strip()}")
     assert not offenders, "\n".join(offenders)

@@ -31,3 +31,17 @@ def uniquify(base):
     n = counts[base]
     counts[base] += 1
     return base if n == 0 else f"{base}_{n}"
+
+
+_STRUCTURE_VERSION = [0]
+
+
+def structure_version():
+    """A counter that changes whenever a model's structure may have changed (a variable or a
+    graph node is created, ``trainable`` or a dtype policy is set): compiled eager calls
+    compare it to know when to trace again."""
+    return _STRUCTURE_VERSION[0]
+
+
+def bump_structure_version():
+    _STRUCTURE_VERSION[0] += 1

@@ -73,6 +73,7 @@ class VariableBase:
         name=None,
         layout=None,
     ):
+        global_state.bump_structure_version()
         name = name or global_state.uniquify("variable")
         if not isinstance(name, str) or "/" in name:
             raise ValueError(f"Argument `name` must be a string without '/'. Received: name={name!r}")

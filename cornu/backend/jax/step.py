@@ -2,6 +2,7 @@
 with donated state, where state is the tuple of variable values."""
 
 import jax
+import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope, get_stateless_scope
 from cornu.trainers.data import unpack_x_y_sample_weight
@@ -95,7 +96,8 @@ def predict_step(model, state, data):
     mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, non_trainable))
     with StatelessScope(state_mapping=mapping) as scope:
         outputs = model(x, training=False)
-    return outputs, (trainable, _updated(scope, model.non_trainable_variables, non_trainable))
+    # Keras's JAX signature: the outputs and the non-trainable values (the runner keeps the rest).
+    return outputs, _updated(scope, model.non_trainable_variables, non_trainable)
 
 
 class Runner:
@@ -105,6 +107,7 @@ class Runner:
         self.model = model
         self.kind = kind
         self._fn = None
+        self._group_fn = None
         self._signature = None
         self._groups = None
         self._state = None
@@ -118,22 +121,59 @@ class Runner:
             groups.append(m.metrics_variables)
         return groups
 
+    def _state_step(self):
+        """The model's step as ``(state, data) -> (outputs, state)`` for every kind."""
+        step = getattr(self.model, f"{self.kind}_step")
+        if self.kind != "predict":
+            return step
+
+        def predict(state, data):
+            outputs, non_trainable = step(state, data)
+            return outputs, (state[0], non_trainable)
+
+        return predict
+
     def _make_fn(self):
-        model, kind = self.model, self.kind
-        step = getattr(model, f"{kind}_step")
+        step = self._state_step()
 
         def fn(state, data):
             return step(state, data)
 
-        if model.jit_compile or (kind == "predict" and not model.run_eagerly):
+        if self._jitted():
             return jax.jit(fn, donate_argnums=0)
         return fn
+
+    def _jitted(self):
+        model = self.model
+        return bool(model.jit_compile or (self.kind == "predict" and not model.run_eagerly))
+
+    def _make_group_fn(self):
+        """N steps in one compiled call: a ``lax.scan`` over the stacked batches, so the
+        compile time does not grow with N."""
+        step = self._state_step()
+        predicting = self.kind == "predict"
+
+        def body(state, data):
+            outputs, new_state = step(state, data)
+            return tuple(list(group) for group in new_state), outputs
+
+        def fn(state, batches):
+            stacked = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *batches)
+            state, outputs = jax.lax.scan(body, tuple(list(group) for group in state), stacked)
+            if predicting:
+                outputs = jax.tree_util.tree_map(lambda o: o.reshape((-1,) + o.shape[2:]), outputs)
+            else:
+                outputs = jax.tree_util.tree_map(lambda o: o[-1], outputs)
+            return outputs, state
+
+        return jax.jit(fn, donate_argnums=0)
 
     def start(self):
         groups = self._variable_groups()
         signature = tuple(id(v) for group in groups for v in group)
         if signature != self._signature:
             self._fn = self._make_fn()
+            self._group_fn = None
             self._signature = signature
         self._groups = groups
         self._state = tuple([v.value for v in group] for group in groups)
@@ -151,6 +191,22 @@ class Runner:
         outputs, self._state = self._fn(self._state, data)
         return outputs
 
+    def run_group(self, batches):
+        """Runs several steps; returns the last step's logs (train/test) or all outputs (predict)."""
+        if len(batches) > 1 and self._jitted() and _same_shapes(batches):
+            if get_stateless_scope() is not None:
+                raise RuntimeError("A training step cannot run inside a StatelessScope.")
+            if self._groups is None:
+                self.start()
+            if self._group_fn is None:
+                self._group_fn = self._make_group_fn()
+            outputs, self._state = self._group_fn(self._state, list(batches))
+            return outputs
+        outputs = [self.run(batch) for batch in batches]
+        if self.kind == "predict":
+            return jax.tree_util.tree_map(lambda *parts: jnp.concatenate(parts, axis=0), *outputs)
+        return outputs[-1]
+
     def finish(self):
         if self._groups is None:
             return
@@ -161,6 +217,17 @@ class Runner:
         for group, values in zip(groups, state):
             for v, value in zip(group, values):
                 v._value = value
+
+
+def _same_shapes(batches):
+    first = jax.tree_util.tree_structure(batches[0])
+    shapes = [tuple(getattr(leaf, "shape", ())) for leaf in jax.tree_util.tree_leaves(batches[0])]
+    for batch in batches[1:]:
+        if jax.tree_util.tree_structure(batch) != first:
+            return False
+        if [tuple(getattr(leaf, "shape", ())) for leaf in jax.tree_util.tree_leaves(batch)] != shapes:
+            return False
+    return True
 
 
 def make_runner(model, kind):

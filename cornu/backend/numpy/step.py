@@ -1,5 +1,7 @@
 """The NumPy backend runs inference only: evaluate and predict, no training."""
 
+import numpy as np
+
 from cornu.trainers.data import unpack_x_y_sample_weight
 
 
@@ -49,6 +51,16 @@ class Runner:
 
     def run(self, data):
         return getattr(self.model, f"{self.kind}_step")(data)
+
+    def run_group(self, batches):
+        """Runs several steps one after the other (``steps_per_execution``); returns the last
+        step's logs, or every output for predict."""
+        outputs = [self.run(batch) for batch in batches]
+        if self.kind == "predict":
+            import optree
+
+            return optree.tree_map(lambda *parts: np.concatenate(parts, axis=0), *outputs)
+        return outputs[-1]
 
     def finish(self):
         pass

@@ -81,6 +81,16 @@ class Runner:
     def run(self, data):
         return self._step(data)
 
+    def run_group(self, batches):
+        """Runs several steps one after the other (``steps_per_execution``); returns the last
+        step's logs, or every output for predict."""
+        outputs = [self.run(batch) for batch in batches]
+        if self.kind == "predict":
+            import optree
+
+            return optree.tree_map(lambda *parts: torch.cat(parts, 0), *outputs)
+        return outputs[-1]
+
     def finish(self):
         self.model._step_trainable = None
 

@@ -124,11 +124,34 @@ class ArrayDataAdapter(DataAdapter):
         return [slice(start, stop) for start, stop in bounds]
 
     def get_numpy_iterator(self):
-        """One epoch of batches as tuples of NumPy arrays."""
-        return (self._batch(index) for index in self._epoch_indices())
+        """One epoch of batches as tuples of NumPy arrays (the order is drawn now)."""
+        return _IndexedBatches(self._batch, self._epoch_indices())
 
     def peek(self):
         return self._batch(slice(0, min(self.batch_size, self.num_samples)))
+
+
+class _IndexedBatches:
+    """Iterator over one pass's batches that can skip batches without slicing them
+    (a resumed ``fit`` fast-forwards to where the interrupted epoch stopped)."""
+
+    def __init__(self, make_batch, indices):
+        self._make_batch = make_batch
+        self._indices = indices
+        self._next = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._next >= len(self._indices):
+            raise StopIteration
+        index = self._indices[self._next]
+        self._next += 1
+        return self._make_batch(index)
+
+    def skip(self, count):
+        self._next = min(self._next + count, len(self._indices))
 
 
 def train_validation_split(arrays, validation_split):

@@ -1,0 +1,148 @@
+"""Array creation on JAX: ranges, fills, identity/triangular matrices, windows, grids.
+
+Backs ``cornu.ops.numpy.creation``; re-exported by ``cornu.backend.jax.numpy``.
+"""
+
+import jax.numpy as jnp
+
+from cornu.backend import config
+from cornu.backend.common.dtypes import result_type, standardize_dtype
+from cornu.backend.jax.core import convert_to_tensor
+from cornu.backend.jax.numpy._common import _dtype_of, _t, _ts
+
+__all__ = [
+    "arange", "array", "bartlett", "blackman", "copy", "diag", "diagflat", "empty", "empty_like", "eye", "full",
+    "full_like", "geomspace", "hamming", "hanning", "identity", "kaiser", "linspace", "logspace", "meshgrid", "ones",
+    "ones_like", "tri", "tril", "triu", "vander", "zeros", "zeros_like",
+]
+
+
+def diag(x, k=0):
+    return jnp.diag(_t(x), k=k)
+
+
+def diagflat(x, k=0):
+    return jnp.diagflat(_t(x), k=k)
+
+
+def tril(x, k=0):
+    return jnp.tril(_t(x), k=k)
+
+
+def triu(x, k=0):
+    return jnp.triu(_t(x), k=k)
+
+
+def vander(x, N=None, increasing=False):
+    return jnp.vander(_t(x), N=N, increasing=increasing)
+
+
+def copy(x):
+    return jnp.array(_t(x), copy=True)
+
+
+def zeros(shape, dtype=None):
+    return jnp.zeros(shape, dtype=standardize_dtype(dtype))
+
+
+def ones(shape, dtype=None):
+    return jnp.ones(shape, dtype=standardize_dtype(dtype))
+
+
+def empty(shape, dtype=None):
+    return jnp.empty(shape, dtype=standardize_dtype(dtype))
+
+
+def full(shape, fill_value, dtype=None):
+    return jnp.full(shape, _ts(fill_value), dtype=standardize_dtype(dtype))
+
+
+def _like_dtype(dtype):
+    return None if dtype is None else standardize_dtype(dtype)
+
+
+def zeros_like(x, dtype=None):
+    return jnp.zeros_like(_t(x), dtype=_like_dtype(dtype))
+
+
+def ones_like(x, dtype=None):
+    return jnp.ones_like(_t(x), dtype=_like_dtype(dtype))
+
+
+def empty_like(x, dtype=None):
+    return jnp.empty_like(_t(x), dtype=_like_dtype(dtype))
+
+
+def full_like(x, fill_value, dtype=None):
+    return jnp.full_like(_t(x), _ts(fill_value), dtype=_like_dtype(dtype))
+
+
+def array(x, dtype=None):
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def eye(N, M=None, k=0, dtype=None):
+    return jnp.eye(N, M, k=k, dtype=standardize_dtype(dtype))
+
+
+def identity(n, dtype=None):
+    return jnp.identity(n, dtype=standardize_dtype(dtype))
+
+
+def tri(N, M=None, k=0, dtype=None):
+    return jnp.tri(N, M, k=k, dtype=standardize_dtype(dtype))
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    if dtype is None:
+        dtype = result_type(*[_dtype_of(v) for v in (start, stop, step) if v is not None])
+    return jnp.arange(start, stop, step, dtype=standardize_dtype(dtype))
+
+
+def _space_dtype(dtype, *values):
+    if dtype is not None:
+        return standardize_dtype(dtype)
+    return result_type(*[_dtype_of(v) for v in values], float)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    dtype = _space_dtype(dtype, start, stop)
+    return jnp.linspace(_ts(start), _ts(stop), num=num, endpoint=endpoint, retstep=retstep, dtype=dtype, axis=axis)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    dtype = _space_dtype(dtype, start, stop)
+    return jnp.logspace(_ts(start), _ts(stop), num=num, endpoint=endpoint, base=base, dtype=dtype, axis=axis)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    dtype = _space_dtype(dtype, start, stop)
+    return jnp.geomspace(_ts(start), _ts(stop), num=num, endpoint=endpoint, dtype=dtype, axis=axis)
+
+
+def meshgrid(*x, indexing="xy"):
+    return jnp.meshgrid(*[_t(v) for v in x], indexing=indexing)
+
+
+def _window(fn, x, *args):
+    return fn(int(x), *args).astype(config.floatx())
+
+
+def bartlett(x):
+    return _window(jnp.bartlett, x)
+
+
+def blackman(x):
+    return _window(jnp.blackman, x)
+
+
+def hamming(x):
+    return _window(jnp.hamming, x)
+
+
+def hanning(x):
+    return _window(jnp.hanning, x)
+
+
+def kaiser(x, beta):
+    return _window(jnp.kaiser, x, beta)
