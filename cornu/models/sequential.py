@@ -123,6 +123,9 @@ class Sequential(Model):
 
     _compilable_call = call
 
+    def _graph_output_spec(self, inputs):
+        return self._functional._graph_output_spec(inputs) if self._functional is not None else None
+
     def compute_output_spec(self, inputs, training=None, mask=None):
         if self._functional is not None:
             return self._functional.compute_output_spec(inputs, training=training)

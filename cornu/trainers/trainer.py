@@ -219,7 +219,12 @@ class Trainer:
         if not self._all_layers_built():
             backend.compute_output_spec(lambda inputs: self(inputs), x_spec)
         if self.compiled:
-            y_pred_spec = backend.compute_output_spec(lambda inputs: self(inputs, training=False) if self._call_has_training_arg else self(inputs), x_spec)
+            graph_spec = getattr(self, "_graph_output_spec", None)
+            y_pred_spec = graph_spec(x_spec) if graph_spec is not None else None
+            if y_pred_spec is None:
+                y_pred_spec = backend.compute_output_spec(
+                    lambda inputs: self(inputs, training=False) if self._call_has_training_arg else self(inputs), x_spec
+                )
             if self._compile_metrics is not None and not self._compile_metrics.built and y is not None:
                 y_spec = optree.tree_map(spec, y)
                 self._compile_metrics.build(y_spec, y_pred_spec, self._compile_loss)
