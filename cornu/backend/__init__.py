@@ -59,6 +59,7 @@ cond = core.cond
 fori_loop = core.fori_loop
 while_loop = core.while_loop
 device_put_batch = core.device_put_batch
+batches_need_transfer = core.batches_need_transfer
 SUPPORTS_SPARSE_TENSORS = core.SUPPORTS_SPARSE_TENSORS
 IS_THREAD_SAFE = core.IS_THREAD_SAFE
 

@@ -55,6 +55,8 @@ class CallbackList(Callback):
         self._open_blocks = 0
         self._executor = None
         self._futures = []
+        self._batch_users_key = None
+        self._batch_users = None
         self._configure_async_dispatch(self.callbacks)
         self._add_default_callbacks(add_history, add_progbar)
         self.set_model(model)
@@ -142,17 +144,38 @@ class CallbackList(Callback):
         for future in futures:
             future.result()
 
+    def _batch_hook_users(self, hook):
+        """The callbacks that override a batch hook of ``hook``'s kind (train, test or predict):
+        the others would only run the base class's no-ops, so a step with none of them skips
+        converting its logs."""
+        key = tuple(map(id, self.callbacks))
+        if key != self._batch_users_key:
+            self._batch_users_key = key
+            self._batch_users = {
+                "train": [cb for cb in self.callbacks if cb._implements_train_batch_hooks()],
+                "test": [cb for cb in self.callbacks if cb._implements_test_batch_hooks()],
+                "predict": [cb for cb in self.callbacks if cb._implements_predict_batch_hooks()],
+            }
+        kind = "test" if "test" in hook else "predict" if "predict" in hook else "train"
+        return self._batch_users[kind]
+
     def _call_all(self, hook, *args, logs=None):
-        logs = pythonify_logs(logs)
         # As in Keras: batch hooks get `logs=` by keyword, the others by position.
         if "batch" in hook:
-            for callback in self.callbacks:
+            users = self._batch_hook_users(hook)
+            if not users:
+                return
+            logs = pythonify_logs(logs)
+            for callback in users:
                 getattr(callback, hook)(*args, logs=logs)
-        else:
-            for callback in self.callbacks:
-                getattr(callback, hook)(*args, logs)
+            return
+        logs = pythonify_logs(logs)
+        for callback in self.callbacks:
+            getattr(callback, hook)(*args, logs)
 
     def _batch_end(self, hook, is_async, batch, logs):
+        if not self._batch_hook_users(hook):
+            return
         if is_async and self._executor is not None:
             self._dispatch_later(lambda: self._call_all(hook, batch, logs=logs))
         else:

@@ -10,7 +10,7 @@ import weakref
 import numpy as np
 
 from cornu import backend
-from cornu.backend.common.global_state import bump_structure_version
+from cornu.backend.common.global_state import bump_structure_version, memoized_structure
 from cornu.random.seed_generator import SeedGenerator
 
 # Layers that hold per-call losses; cleared at the start of each outermost call.
@@ -75,6 +75,9 @@ class LayerState:
 
     @property
     def _layers(self):
+        return list(memoized_structure(self, '_layers', self._walk__layers))
+
+    def _walk__layers(self):
         seen = set()
         layers = []
         for value in self._tracked_values():
@@ -84,6 +87,9 @@ class LayerState:
         return layers
 
     def _own_state(self):
+        return list(memoized_structure(self, '_own_state', self._walk_own_state))
+
+    def _walk_own_state(self):
         """Own variables: ``add_weight`` ones, then Variables assigned as attributes."""
         seen = {id(v) for v in self._own_variables}
         extra = []
@@ -103,9 +109,17 @@ class LayerState:
         return [v for v in own if v._created_trainable] + [v for v in own if not v._created_trainable]
 
     def _seed_generators(self):
+        return list(memoized_structure(self, '_seed_generators', self._walk_seed_generators))
+
+    def _walk_seed_generators(self):
         return [v for v in self._tracked_values() if isinstance(v, SeedGenerator)]
 
     def _flatten_layers(self, include_self=True, recursive=True):
+        return list(memoized_structure(
+            self, ('_flatten_layers', include_self, recursive),
+            lambda: self._walk_flatten_layers(include_self, recursive)))
+
+    def _walk_flatten_layers(self, include_self=True, recursive=True):
         result = [self] if include_self else []
         seen = {id(self)}
         stack = list(reversed(self._layers))
@@ -141,6 +155,9 @@ class LayerState:
 
     @property
     def weights(self):
+        return list(memoized_structure(self, 'weights', self._walk_weights))
+
+    def _walk_weights(self):
         """All weight variables: this layer's own, then its sub-layers' (no seeds, no metrics)."""
         own = self._own_state()
         out = self._own_in_keras_order(own)
@@ -150,6 +167,9 @@ class LayerState:
 
     @property
     def trainable_weights(self):
+        return list(memoized_structure(self, 'trainable_weights', self._walk_trainable_weights))
+
+    def _walk_trainable_weights(self):
         if not self._trainable:
             return []
         out = [v for v in self._own_in_keras_order(self._own_state()) if v.trainable]
@@ -159,6 +179,9 @@ class LayerState:
 
     @property
     def non_trainable_weights(self):
+        return list(memoized_structure(self, 'non_trainable_weights', self._walk_non_trainable_weights))
+
+    def _walk_non_trainable_weights(self):
         if not self._trainable:
             return self.weights
         out = [v for v in self._own_in_keras_order(self._own_state()) if not v.trainable]
@@ -172,6 +195,9 @@ class LayerState:
 
     @property
     def non_trainable_variables(self):
+        return list(memoized_structure(self, 'non_trainable_variables', self._walk_non_trainable_variables))
+
+    def _walk_non_trainable_variables(self):
         """Non-trainable weights plus the state of seed generators."""
         out = list(self.non_trainable_weights)
         for layer in self._flatten_layers():
@@ -180,6 +206,9 @@ class LayerState:
 
     @property
     def variables(self):
+        return list(memoized_structure(self, 'variables', self._walk_variables))
+
+    def _walk_variables(self):
         out = list(self.weights)
         for layer in self._flatten_layers():
             out.extend(g.state for g in layer._seed_generators())
@@ -194,6 +223,9 @@ class LayerState:
 
     @property
     def metrics(self):
+        return list(memoized_structure(self, 'metrics', self._walk_metrics))
+
+    def _walk_metrics(self):
         from cornu.metrics import Metric
 
         out = []

@@ -6,6 +6,7 @@ base class converts the inputs to the loss dtype, folds any Keras mask on
 reduces the weighted values the way Keras 3 does.
 """
 
+import math
 import re
 
 from cornu import backend
@@ -150,6 +151,11 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 
 def _num_elements(x, dtype):
+    shape = tuple(x.shape)
+    if all(isinstance(d, int) for d in shape):
+        # Static shape: a Python count (converted to ``dtype`` by the division that uses it)
+        # instead of three ops per step.
+        return math.prod(shape)
     return ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(x), dtype="int32")), dtype)
 
 

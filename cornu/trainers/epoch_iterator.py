@@ -1,6 +1,7 @@
 """Walks a data adapter epoch by epoch, yielding ``(step, batch)`` with batches already
 converted for the backend by a background thread, one or two batches ahead of the
-step that consumes them.
+step that consumes them (slices of in-memory arrays on a CPU device are converted inline:
+cheaper than the hand-over).
 
 Epoch boundaries follow Keras:
 - without ``steps_per_epoch`` an epoch is one pass over the data;
@@ -17,7 +18,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.trainers.data import get_data_adapter
-from cornu.trainers.data.prefetch import BatchPrefetcher
+from cornu.trainers.data.prefetch import BatchPrefetcher, InlineBatches
 
 _RAN_OUT = (
     "Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at "
@@ -130,7 +131,10 @@ class EpochIterator:
         limit, cut_short = self._epoch_budget(first_step)
         if stop:
             limit = 0
-        prefetcher = BatchPrefetcher(self._current, backend.device_put_batch, limit=limit)
+        if self.adapter.cheap_batches and not backend.batches_need_transfer():
+            prefetcher = InlineBatches(self._current, backend.device_put_batch, limit=limit)
+        else:
+            prefetcher = BatchPrefetcher(self._current, backend.device_put_batch, limit=limit)
         completed = ran_out = False
         try:
             for step, batch in enumerate(prefetcher, start=first_step):

@@ -6,10 +6,13 @@ turns one batch into updated state and logs (a pure jitted step on JAX, an
 eager autograd step on torch, inference only on NumPy).
 """
 
+import functools
+
 import numpy as np
 import optree
 
 from cornu import backend
+from cornu.backend.common.global_state import memoized_structure, structure_memo
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.data import unpack_x_y_sample_weight
@@ -20,6 +23,17 @@ from cornu.trainers.fit_session import FitSession
 from cornu.trainers.step_groups import step_groups
 
 _VERBOSE_VALUES = ("auto", 0, 1, 2)
+
+
+def _with_structure_memo(method):
+    """Runs ``method`` with walks over the model's structure remembered (see ``structure_memo``)."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with structure_memo():
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 def _check_verbose(verbose):
@@ -113,6 +127,9 @@ class Trainer:
 
     @property
     def metrics(self):
+        return list(memoized_structure(self, "trainer_metrics", self._walk_trainer_metrics))
+
+    def _walk_trainer_metrics(self):
         out = []
         if self._loss_tracker is not None:
             out.append(self._loss_tracker)
@@ -240,6 +257,7 @@ class Trainer:
         return all(layer.built for layer in self._flatten_layers())
 
     # --------------------------------------------------------------- fit
+    @_with_structure_memo
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
@@ -328,6 +346,7 @@ class Trainer:
         return self.history
 
     # ----------------------------------------------------------- evaluate
+    @_with_structure_memo
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Returns the loss and metrics on the given data (a list, a scalar, or a dict).
@@ -370,6 +389,7 @@ class Trainer:
         return logs
 
     # ------------------------------------------------------------ predict
+    @_with_structure_memo
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Runs the model on ``x`` batch by batch and returns NumPy outputs.
 

@@ -1,6 +1,7 @@
 """Thread-local global state: unique names, the global seed generator, ..."""
 
 import collections
+import contextlib
 import threading
 
 _STATE = threading.local()
@@ -45,3 +46,44 @@ def structure_version():
 
 def bump_structure_version():
     _STRUCTURE_VERSION[0] += 1
+    _STRUCTURE_MEMO.clear()
+
+
+# (id(owner), key) -> (owner, value); emptied whenever the structure version changes.
+_STRUCTURE_MEMO = {}
+_MEMO_DEPTH = [0]
+
+
+@contextlib.contextmanager
+def structure_memo():
+    """While open, walks over a model's structure (its layers, variables, metrics) are computed
+    once and reused until the structure version changes.
+
+    ``fit``, ``evaluate`` and ``predict`` open it: a PyTorch step asks for these lists several
+    times and each walk over the attributes costs tens of microseconds. Outside it nothing is
+    remembered, because assigning an existing layer as an attribute changes the structure
+    without changing the version.
+
+    Example:
+    >>> with structure_memo():
+    ...     model.trainable_weights  # walked once
+    ...     model.trainable_weights  # remembered
+    """
+    _MEMO_DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        _MEMO_DEPTH[0] -= 1
+        if not _MEMO_DEPTH[0]:
+            _STRUCTURE_MEMO.clear()
+
+
+def memoized_structure(owner, key, compute):
+    """``compute()``, remembered for ``(owner, key)`` while a ``structure_memo`` is open."""
+    if not _MEMO_DEPTH[0]:
+        return compute()
+    entry = _STRUCTURE_MEMO.get((id(owner), key))
+    if entry is None or entry[0] is not owner:
+        entry = (owner, compute())
+        _STRUCTURE_MEMO[(id(owner), key)] = entry
+    return entry[1]

@@ -206,6 +206,7 @@ class VariableBase:
     @trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
+        global_state.bump_structure_version()
         self._on_trainable_change()
 
     def _on_trainable_change(self):

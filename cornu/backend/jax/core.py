@@ -151,5 +151,23 @@ def _as_tuple(x):
 
 
 def device_put_batch(batch):
-    """Moves a nested batch of NumPy arrays to the default device."""
+    """Moves a nested batch of NumPy arrays to the default device.
+
+    On the CPU the arrays stay NumPy: a jitted step takes them as they are, for ~10 us per
+    call where ``jax.device_put`` costs ~25 us per array. Steps that run eagerly convert them
+    first (``to_device_arrays``).
+    """
+    if jax.default_backend() == "cpu":
+        return batch
+    return to_device_arrays(batch)
+
+
+def to_device_arrays(batch):
+    """The batch with every NumPy array moved to the default device."""
     return jax.tree_util.tree_map(lambda a: jax.device_put(a) if isinstance(a, np.ndarray) else a, batch)
+
+
+def batches_need_transfer():
+    """Whether ``device_put_batch`` copies batches to an accelerator (worth overlapping with
+    the running step on a background thread)."""
+    return jax.default_backend() != "cpu"

@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope, get_stateless_scope
+from cornu.backend.jax.core import to_device_arrays
 from cornu.trainers.data import unpack_x_y_sample_weight
 
 # While a runner holds the training state, variables are purged; reading one syncs it back.
@@ -141,7 +142,11 @@ class Runner:
 
         if self._jitted():
             return jax.jit(fn, donate_argnums=0)
-        return fn
+
+        def eager(state, data):
+            return fn(state, to_device_arrays(data))
+
+        return eager
 
     def _jitted(self):
         model = self.model

@@ -123,3 +123,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 def device_put_batch(batch):
     return batch
+
+
+def batches_need_transfer():
+    """Whether ``device_put_batch`` copies batches to an accelerator (worth overlapping with
+    the running step on a background thread)."""
+    return False

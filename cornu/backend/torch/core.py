@@ -197,3 +197,9 @@ def device_put_batch(batch):
     return optree.tree_map(
         lambda a: convert_to_tensor(a) if isinstance(a, np.ndarray) else a, batch, none_is_leaf=True
     )
+
+
+def batches_need_transfer():
+    """Whether ``device_put_batch`` copies batches to an accelerator (worth overlapping with
+    the running step on a background thread)."""
+    return DEFAULT_DEVICE != "cpu"

@@ -46,6 +46,9 @@ def _adam(optimizer, grads, variables, learning_rate):
     alpha = lr * torch.sqrt(1 - torch.pow(torch.tensor(optimizer.beta_2, dtype=dtype), step)) / (
         1 - torch.pow(torch.tensor(optimizer.beta_1, dtype=dtype), step)
     )
+    if _can_use_fused_adam(params, grads):
+        _fused_adam(params, grads, m, v, alpha, optimizer)
+        return True
     torch._foreach_lerp_(m, grads, 1 - optimizer.beta_1)
     torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), 1 - optimizer.beta_2)
     denominators = torch._foreach_sqrt(v)
@@ -54,6 +57,39 @@ def _adam(optimizer, grads, variables, learning_rate):
     torch._foreach_div_(updates, denominators)
     torch._foreach_sub_(params, updates)
     return True
+
+
+# A step count so large that torch's kernel sees bias corrections of exactly 1: the corrections
+# are folded into ``alpha`` instead, computed in the variables' dtype as Keras does (in float32,
+# ``1 - 0.999**t`` differs from the exact value by ~1e-4 relative for small t, and matching Keras
+# matters more here than that accuracy).
+_NO_BIAS_CORRECTION_STEP = 2.0**40
+_STEP_TENSORS = {}
+
+
+def _can_use_fused_adam(params, grads):
+    """torch's fused CPU Adam kernel reads each tensor once, where the foreach version makes eight
+    passes over memory (2 ms vs 0.3 ms per step for 670k parameters). CUDA keeps the foreach
+    kernels: they are fast there, and the fused kernel would need the step size on the host."""
+    if not hasattr(torch, "_fused_adam_"):
+        return False
+    first = params[0]
+    if first.device.type != "cpu" or first.dtype not in (torch.float32, torch.float64):
+        return False
+    return all(p.is_contiguous() for p in params) and all(
+        g.is_contiguous() and g.dtype == first.dtype and g.device == first.device for g in grads
+    )
+
+
+def _fused_adam(params, grads, m, v, alpha, optimizer):
+    steps = _STEP_TENSORS.get(params[0].dtype)
+    if steps is None:
+        steps = _STEP_TENSORS[params[0].dtype] = torch.tensor(_NO_BIAS_CORRECTION_STEP, dtype=params[0].dtype)
+    torch._fused_adam_(
+        params, grads, m, v, [], [steps] * len(params),
+        lr=float(alpha), beta1=float(optimizer.beta_1), beta2=float(optimizer.beta_2), weight_decay=0.0,
+        eps=float(optimizer.epsilon), amsgrad=False, maximize=False,
+    )
 
 
 @torch.no_grad()

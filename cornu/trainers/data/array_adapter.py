@@ -70,6 +70,8 @@ class ArrayDataAdapter(DataAdapter):
     >>> for x_batch, y_batch in adapter.get_numpy_iterator(): ...
     """
 
+    cheap_batches = True
+
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False, class_weight=None):
         if not can_convert_arrays((x, y, sample_weight)):
             raise ValueError(
