@@ -44,6 +44,14 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
     return values, sample_weight
 
 
+def _is_plain_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_unmasked_scalar(values):
+    return backend.is_tensor(values) and len(values.shape) == 0 and backend.get_keras_mask(values) is None
+
+
 @keras_export("keras.metrics.Sum")
 class Sum(Metric):
     """The (weighted) sum of all values seen.
@@ -83,6 +91,12 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
+        if _is_plain_number(sample_weight) and _is_unmasked_scalar(values):
+            # A scalar with a Python weight (the loss trackers, every step): the general path's
+            # broadcasting and reductions all reduce to these two updates.
+            self.total.assign_add(ops.cast(values, self.dtype) * sample_weight)
+            self.count.assign_add(ops.cast(sample_weight, self.dtype))
+            return
         values, sample_weight = reduce_to_samplewise_values(values, sample_weight, reduce_fn=ops.mean, dtype=self.dtype)
         self.total.assign_add(ops.sum(values))
         if sample_weight is not None:

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from cornu.backend import config
-from cornu.backend.torch.core import convert_to_tensor, to_torch_dtype
+from cornu.backend.torch.core import Variable, convert_to_tensor, to_torch_dtype
 from cornu.backend.torch.numpy import _float_input
 
 
@@ -80,6 +80,22 @@ def one_hot(x, num_classes, axis=-1, dtype="float32", sparse=False):
     return out
 
 
+def matmul_add(x, kernel, bias):
+    """``x @ kernel + bias`` as one ``addmm`` for a 2-D ``x`` when all three are floating tensors
+    of one dtype; None otherwise (the caller then uses matmul and add)."""
+    if isinstance(kernel, Variable):
+        kernel = kernel.value
+    if isinstance(bias, Variable):
+        bias = bias.value
+    if not (isinstance(x, torch.Tensor) and isinstance(kernel, torch.Tensor) and isinstance(bias, torch.Tensor)):
+        return None
+    if x.ndim != 2 or kernel.ndim != 2 or bias.ndim != 1 or not x.is_floating_point():
+        return None
+    if not x.dtype == kernel.dtype == bias.dtype:
+        return None
+    return torch.addmm(bias, x, kernel)
+
+
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Picks each label's log-probability with ``gather`` instead of multiplying by a one-hot
     matrix: fewer kernels and autograd nodes per step, and exactly the same value (the other
@@ -94,9 +110,17 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         log_prob = torch.log(torch.clamp(output, eps, 1.0 - eps))
     target = convert_to_tensor(target)
     valid = (target >= 0) & (target < output.shape[axis])
+    if log_prob.ndim == 2 and axis in (-1, 1):
+        # nll_loss is the same pick and negation in one autograd node; its ignore_index gives the
+        # out-of-range labels their 0.
+        index = torch.where(valid, target, _IGNORED_LABEL).long()
+        return F.nll_loss(log_prob, index, reduction="none", ignore_index=_IGNORED_LABEL)
     index = torch.where(valid, target, 0).long().unsqueeze(axis)
     picked = torch.gather(log_prob, axis, index).squeeze(axis)
     return torch.where(valid, -picked, torch.zeros((), dtype=picked.dtype, device=picked.device))
+
+
+_IGNORED_LABEL = -100
 
 
 # ----------------------------------------------------------- convolution

@@ -6,6 +6,7 @@ small ops per variable. The maths is the optimizers' own (cornu's Adam and SGD
 does not know fall back to it.
 """
 
+import numpy as np
 import torch
 
 
@@ -23,7 +24,9 @@ def fused_update_step(optimizer):
 
 
 def _values(variables):
-    return [v.value for v in variables]
+    # Outside a stateless scope (the only place fused updates run) a variable's value is its
+    # tensor: reading it directly skips the scope lookups of ``Variable.value``.
+    return [v._value if v._value is not None else v.value for v in variables]
 
 
 def _grads(grads, params):
@@ -35,20 +38,20 @@ def _adam(optimizer, grads, variables, learning_rate):
     params = _values(variables)
     if len({p.dtype for p in params}) != 1:
         return False
-    dtype = params[0].dtype
     indices = [optimizer._get_variable_index(v) for v in variables]
-    m = [optimizer._momentums[i].value for i in indices]
-    v = [optimizer._velocities[i].value for i in indices]
+    m = _values([optimizer._momentums[i] for i in indices])
+    v = _values([optimizer._velocities[i] for i in indices])
     grads = _grads(grads, params)
+    if _can_use_fused_adam(params, grads):
+        _fused_adam(params, grads, m, v, _host_adam_alpha(optimizer, learning_rate, params[0].dtype), optimizer)
+        return True
+    dtype = params[0].dtype
     lr = torch.as_tensor(learning_rate.value if hasattr(learning_rate, "value") else learning_rate, dtype=dtype)
     iterations = optimizer.iterations
     step = (torch.as_tensor(getattr(iterations, "value", iterations)) + 1).to(dtype)
     alpha = lr * torch.sqrt(1 - torch.pow(torch.tensor(optimizer.beta_2, dtype=dtype), step)) / (
         1 - torch.pow(torch.tensor(optimizer.beta_1, dtype=dtype), step)
     )
-    if _can_use_fused_adam(params, grads):
-        _fused_adam(params, grads, m, v, alpha, optimizer)
-        return True
     torch._foreach_lerp_(m, grads, 1 - optimizer.beta_1)
     torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), 1 - optimizer.beta_2)
     denominators = torch._foreach_sqrt(v)
@@ -57,6 +60,20 @@ def _adam(optimizer, grads, variables, learning_rate):
     torch._foreach_div_(updates, denominators)
     torch._foreach_sub_(params, updates)
     return True
+
+
+def _host_adam_alpha(optimizer, learning_rate, dtype):
+    """``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` on the host, rounded at every operation to
+    the variables' dtype as ``Adam.update_step`` computes it (NumPy scalars: ~10x cheaper than
+    the same maths on 0-d tensors). Only for CPU variables: reading the step is free there."""
+    np_dtype = np.float32 if dtype == torch.float32 else np.float64
+    lr = learning_rate.value if hasattr(learning_rate, "value") else learning_rate
+    lr = np_dtype(lr.item() if isinstance(lr, torch.Tensor) else lr)
+    iterations = optimizer.iterations
+    iterations = getattr(iterations, "value", iterations)
+    step = np_dtype((iterations.item() if isinstance(iterations, torch.Tensor) else iterations) + 1)
+    one = np_dtype(1)
+    return lr * np.sqrt(one - np_dtype(optimizer.beta_2) ** step) / (one - np_dtype(optimizer.beta_1) ** step)
 
 
 # A step count so large that torch's kernel sees bias corrections of exactly 1: the corrections

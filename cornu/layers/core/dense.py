@@ -2,6 +2,7 @@
 
 from cornu import activations, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
+from cornu.ops.affine import matmul_add
 from cornu.layers.layer import Layer
 from cornu.saving.registry import keras_export
 
@@ -53,9 +54,10 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs, training=None):
-        x = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
-            x = ops.add(x, self.bias)
+            x = matmul_add(inputs, self.kernel, self.bias)
+        else:
+            x = ops.matmul(inputs, self.kernel)
         if self.activation is not None:
             x = self.activation(x)
         return x

@@ -74,9 +74,19 @@ def power(x1, x2):
 
 
 def divide_no_nan(x1, x2):
-    x1, x2 = _float_pair(x1, x2)
+    same_float = (
+        isinstance(x1, torch.Tensor) and isinstance(x2, torch.Tensor) and x1.dtype == x2.dtype
+        and x1.is_floating_point()
+    )
+    if (
+        isinstance(x1, torch.Tensor) and x1.is_floating_point() and isinstance(x2, (int, float))
+        and not isinstance(x2, bool) and x2 != 0
+    ):
+        return x1 / x2  # a known nonzero count (a loss's number of elements): a plain division
+    if not same_float:  # the common case (a metric's total / count) skips the dtype resolution
+        x1, x2 = _float_pair(x1, x2)
     zero = x2 == 0
-    return torch.where(zero, torch.zeros((), dtype=x1.dtype), x1 / torch.where(zero, torch.ones((), dtype=x2.dtype), x2))
+    return torch.where(zero, 0.0, x1 / torch.where(zero, 1.0, x2))
 
 
 def negative(x):
