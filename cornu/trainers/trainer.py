@@ -150,6 +150,21 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
+    def _metrics_result_or_logs(self, logs):
+        """The logs that close an epoch or an evaluation, as in Keras: the metrics' results when
+        the last step reported exactly the model's metrics (then its logs already are those
+        results, computed inside the step: reusing them spares eager ops, which on JAX compile
+        once each), else the metrics' results if their names match the step's logs, else the
+        step's own logs (a custom ``train_step`` reporting something else)."""
+        if isinstance(logs, dict) and logs and all(not isinstance(v, dict) for v in logs.values()):
+            names = [m.name for m in self.metrics]
+            if len(names) == len(logs) and set(names) == set(logs):
+                return {name: logs[name] for name in names}  # the metrics' order (jit sorts keys)
+        metric_logs = self.get_metrics_result()
+        if not logs or (isinstance(logs, dict) and set(logs) == set(metric_logs)):
+            return metric_logs
+        return logs
+
     def get_metrics_result(self):
         """The current value of every metric, as a flat dict."""
         logs = {}
@@ -323,7 +338,7 @@ class Trainer:
                         break
             finally:
                 runner.finish()
-            epoch_logs = _to_python_logs(self.get_metrics_result())
+            epoch_logs = _to_python_logs(self._metrics_result_or_logs(logs))
             if val_args is not None and _should_validate(epoch, validation_freq):
                 if val_iterator is None:
                     val_iterator = EpochIterator(val_args["x"], val_args["y"], sample_weight=val_args["sample_weight"],
@@ -377,6 +392,7 @@ class Trainer:
         runner = self._runner("test")
         callbacks.on_test_begin()
         runner.start()
+        logs = {}
         try:
             for step, batch in self._step_groups(iterator):
                 callbacks.on_test_batch_begin(step)
@@ -384,7 +400,7 @@ class Trainer:
                 callbacks.on_test_batch_end(step, logs)
         finally:
             runner.finish()
-        logs = _to_python_logs(self.get_metrics_result())
+        logs = _to_python_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
 

@@ -1,0 +1,67 @@
+"""What closes an epoch (and an evaluation): the last step's logs when they already are the
+metrics' results, the step's own logs for a custom step, as Keras does."""
+
+import numpy as np
+import pytest
+
+import cornu
+from cornu import layers
+
+
+def _data(n=64):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    return x, (x[:, 0] > 0).astype("int32")
+
+
+def _model():
+    cornu.utils.set_random_seed(0)
+    return cornu.Sequential([cornu.Input((4,)), layers.Dense(8, activation="relu"), layers.Dense(2)])
+
+
+@pytest.mark.requires_trainable_backend
+def test_epoch_logs_reuse_the_last_step_logs_without_recomputing(monkeypatch):
+    model = _model()
+    model.compile("adam", cornu.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    x, y = _data()
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)  # traces the JAX step
+    calls = []
+    original = type(model).get_metrics_result
+
+    def counting(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(type(model), "get_metrics_result", counting)
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    # Eager backends compute the results in each of the 2 x 4 steps, the compiled JAX step
+    # inside XLA; no epoch end computes them again.
+    assert len(calls) == (0 if cornu.backend.backend() == "jax" else 8)
+    monkeypatch.undo()
+    assert set(history.history) == {"loss", "accuracy"}
+    assert history.history["loss"][-1] == pytest.approx(float(model.get_metrics_result()["loss"]), rel=1e-6)
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "accuracy"]
+    assert (loss, accuracy) == pytest.approx((logs["loss"], logs["accuracy"]))
+
+
+@pytest.mark.requires_trainable_backend
+def test_a_custom_step_reporting_other_values_sets_the_epoch_logs():
+    class Custom(cornu.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def compute_metrics(self, x, y, y_pred, sample_weight=None):
+            return {"custom": cornu.ops.convert_to_tensor(7.0)}
+
+    model = Custom()
+    model.compile("sgd", "mse")
+    x, y = _data()
+    history = model.fit(x, y.astype("float32"), batch_size=16, epochs=2, verbose=0)
+    # Keras: the step's logs when their names differ from the metrics' ones.
+    assert history.history == {"custom": [7.0, 7.0]}
