@@ -3,7 +3,9 @@
 Backs ``cornu.ops.numpy.creation``; re-exported by ``cornu.backend.jax.numpy``.
 """
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 from cornu.backend import config
 from cornu.backend.common.dtypes import result_type, standardize_dtype
@@ -42,11 +44,37 @@ def copy(x):
 
 
 def zeros(shape, dtype=None):
-    return jnp.zeros(shape, dtype=standardize_dtype(dtype))
+    dtype = standardize_dtype(dtype)
+    if _outside_traces(shape, dtype):
+        return jax.device_put(np.zeros(shape, dtype=dtype))
+    return jnp.zeros(shape, dtype=dtype)
 
 
 def ones(shape, dtype=None):
-    return jnp.ones(shape, dtype=standardize_dtype(dtype))
+    dtype = standardize_dtype(dtype)
+    if _outside_traces(shape, dtype):
+        return jax.device_put(np.ones(shape, dtype=dtype))
+    return jnp.ones(shape, dtype=dtype)
+
+
+def _outside_traces(shape, dtype):
+    """Whether a constant array can be made by NumPy and copied over instead of by ``jnp``: eagerly
+    (no trace running: inside one the array must stay an op of the traced function) and for a
+    dtype JAX keeps as is. ``jnp.zeros`` compiles one XLA program per new shape (~20 ms each,
+    for every optimizer slot and bias shape of a model); a copy compiles nothing."""
+    if not _trace_state_clean():
+        return False
+    if not all(isinstance(d, int) for d in (shape if isinstance(shape, (tuple, list)) else (shape,))):
+        return False
+    return np.dtype(jnp.dtype(dtype)).itemsize <= 4 or jax.config.jax_enable_x64
+
+
+def _trace_state_clean():
+    try:
+        from jax._src.core import trace_state_clean
+    except ImportError:  # a JAX without it: always take the jnp path
+        return False
+    return trace_state_clean()
 
 
 def empty(shape, dtype=None):
