@@ -94,11 +94,13 @@ def _can_use_fused_adam(params, grads):
     if first.device.type != "cpu" or first.dtype not in (torch.float32, torch.float64):
         return False
     return all(p.is_contiguous() for p in params) and all(
-        g.is_contiguous() and g.dtype == first.dtype and g.device == first.device for g in grads
+        g.dtype == first.dtype and g.device == first.device for g in grads
     )
 
 
 def _fused_adam(params, grads, m, v, alpha, optimizer):
+    # A weight used transposed (an RNN kernel in torch's layout) gets a transposed gradient.
+    grads = [g if g.is_contiguous() else g.contiguous() for g in grads]
     steps = _STEP_TENSORS.get(params[0].dtype)
     if steps is None:
         steps = _STEP_TENSORS[params[0].dtype] = torch.tensor(_NO_BIAS_CORRECTION_STEP, dtype=params[0].dtype)
