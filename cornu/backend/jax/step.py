@@ -175,6 +175,8 @@ class Runner:
 
     def start(self):
         groups = self._variable_groups()
+        if self.kind == "train":
+            _check_optimizer_matches(self.model.optimizer, groups[0])
         signature = tuple(id(v) for group in groups for v in group)
         if signature != self._signature:
             self._fn = self._make_fn()
@@ -222,6 +224,20 @@ class Runner:
         for group, values in zip(groups, state):
             for v, value in zip(group, values):
                 v._value = value
+
+
+def _check_optimizer_matches(optimizer, trainable):
+    built_with = getattr(optimizer, "_trainable_variables", None)
+    if not getattr(optimizer, "built", False) or built_with is None:
+        return
+    if len(built_with) != len(trainable):
+        raise ValueError(
+            "The model's trainable variables are not the ones its optimizer was built with "
+            f"({len(trainable)} now, {len(built_with)} then): `trainable` was changed after the first "
+            "training step (e.g. by a callback). On JAX the optimizer state is laid out for the "
+            "trainable variables at compile time: call `model.compile(...)` again after changing "
+            "`trainable`."
+        )
 
 
 def _same_shapes(batches):

@@ -1,0 +1,99 @@
+"""The shortcuts taken for speed give the same numbers as the general code they skip."""
+
+import numpy as np
+import pytest
+
+import cornu
+from cornu import backend, layers, ops
+from cornu.losses.loss import reduce_values
+from cornu.metrics import Mean
+
+RNG = np.random.default_rng(7)
+
+
+def _log_softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+@pytest.mark.parametrize("shape", [(6, 5), (2, 3, 5)])
+def test_sparse_crossentropy_from_logits_matches_numpy_with_out_of_range_labels(shape):
+    logits = RNG.normal(size=shape).astype("float32")
+    labels = RNG.integers(0, 5, size=shape[:-1]).astype("int32")
+    labels.flat[0], labels.flat[1] = -1, 5  # no class: loss 0, as an all-zero one-hot row
+    expected = -np.take_along_axis(_log_softmax(logits), np.clip(labels, 0, 4)[..., None], -1)[..., 0]
+    expected[(labels < 0) | (labels > 4)] = 0.0
+    got = ops.convert_to_numpy(ops.sparse_categorical_crossentropy(labels, logits, from_logits=True))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_sparse_crossentropy_on_probabilities_matches_numpy():
+    probs = RNG.uniform(0.05, 1.0, size=(4, 3)).astype("float32")
+    labels = np.array([0, 2, 1, 2], "int32")
+    normalized = probs / probs.sum(-1, keepdims=True)
+    expected = -np.log(normalized[np.arange(4), labels])
+    got = ops.convert_to_numpy(ops.sparse_categorical_crossentropy(labels, probs))
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_loss_mean_over_a_static_count_matches_numpy():
+    values = ops.convert_to_tensor(RNG.normal(size=(3, 4)).astype("float32"))
+    np.testing.assert_allclose(float(reduce_values(values)), ops.convert_to_numpy(values).sum() / 12, rtol=1e-6)
+    empty = ops.zeros((0, 4))
+    assert float(reduce_values(empty)) == 0.0
+
+
+def test_mean_of_scalars_with_python_weights_matches_the_weighted_mean():
+    fast, general = Mean(), Mean()
+    values, weights = [1.5, -2.0, 4.0], [128, 3, 0.5]
+    for v, w in zip(values, weights):
+        fast.update_state(ops.convert_to_tensor(v), sample_weight=w)  # the loss trackers' call
+        general.update_state(ops.convert_to_tensor([v]), sample_weight=ops.convert_to_tensor([w]))
+    expected = np.dot(values, weights) / np.sum(weights)
+    assert float(fast.result()) == pytest.approx(expected, rel=1e-6)
+    assert float(fast.result()) == float(general.result())
+    assert float(fast.count.value) == pytest.approx(sum(weights))
+
+
+@pytest.mark.parametrize("x2", [0, 4, 0.5])
+def test_divide_no_nan_by_python_numbers_and_tensors(x2):
+    x1 = ops.convert_to_tensor([1.0, -3.0])
+    got = ops.convert_to_numpy(ops.divide_no_nan(x1, x2))
+    np.testing.assert_allclose(got, [0.0, 0.0] if x2 == 0 else np.float32([1.0, -3.0]) / np.float32(x2))
+    by_tensor = ops.divide_no_nan(x1, ops.convert_to_tensor([0.0, 2.0]))
+    np.testing.assert_allclose(ops.convert_to_numpy(by_tensor), [0.0, -1.5])
+
+
+@pytest.mark.parametrize("input_dtype", ["float32", "int32"])
+def test_dense_matches_numpy_for_2d_and_3d_inputs(input_dtype):
+    layer = layers.Dense(3)
+    x2 = RNG.integers(-3, 3, size=(4, 5)).astype(input_dtype)
+    x3 = RNG.integers(-3, 3, size=(2, 4, 5)).astype(input_dtype)
+    layer.build((None, 5))
+    layer.bias.assign(RNG.normal(size=(3,)).astype("float32"))
+    kernel, bias = ops.convert_to_numpy(layer.kernel.value), ops.convert_to_numpy(layer.bias.value)
+    for x in (x2, x3):
+        expected = x.astype("float32") @ kernel + bias
+        np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_eager_zeros_and_ones_have_the_asked_shape_and_dtype():
+    for fn, value in ((ops.zeros, 0), (ops.ones, 1)):
+        for dtype in ("float32", "int32", "bfloat16", "bool"):
+            out = fn((2, 3), dtype=dtype)
+            assert backend.is_tensor(out)
+            assert backend.standardize_dtype(out.dtype) == dtype
+            np.testing.assert_array_equal(ops.convert_to_numpy(out).astype("float32"), np.full((2, 3), value, "float32"))
+
+
+@pytest.mark.skipif(backend.backend() != "jax", reason="jax.jit only exists on the JAX backend")
+def test_zeros_inside_jit_stay_traced_ops():
+    import jax
+
+    @jax.jit
+    def f(x):
+        return ops.zeros((3,)) + x
+
+    np.testing.assert_array_equal(np.asarray(f(np.float32(2.0))), [2.0, 2.0, 2.0])
+    text = jax.jit(lambda: ops.zeros((64, 64))).lower().as_text()
+    assert "broadcast" in text  # a traced fill, not a 64x64 literal baked into the program
