@@ -76,13 +76,23 @@ def _snake_case(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+# Types met as op arguments that are neither KerasTensors nor containers (backend tensors,
+# NumPy arrays, Python numbers...): the eager path checks them with one set lookup.
+_LEAF_TYPES = {int, float, bool, str, type(None)}
+
+
 def _contains_symbolic(value):
+    kind = type(value)
+    if kind in _LEAF_TYPES:
+        return False
     if isinstance(value, KerasTensor):
         return True
     if isinstance(value, (list, tuple)):
         return any(_contains_symbolic(v) for v in value)
     if isinstance(value, dict):
         return any(_contains_symbolic(v) for v in value.values())
+    if len(_LEAF_TYPES) < 256:  # bounded, whatever types a program passes
+        _LEAF_TYPES.add(kind)
     return False
 
 
