@@ -98,3 +98,13 @@ def test_report_tables_have_medians_ratios_and_unsupported_rows():
     assert "| mlp | torch | cornu | 5.00 (4.00-6.00) |" in text
     assert "| lstm | torch | cornu | unsupported: AttributeError: no LSTM |" in text
     assert "1.25 MISS" in text and "0.50 ok" in text
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="the phase breakdown compares torch steps")
+def test_phase_breakdown_runs_both_steps():
+    from bench import phases
+    from bench.workloads import mlp
+
+    out = phases.main(rounds=2, steps=2, cfg=mlp.TINY)
+    assert set(out) == {"cornu", "native"}
+    assert all(len(v) == len(phases.PHASES) and all(t > 0 for t in v) for v in out.values())
