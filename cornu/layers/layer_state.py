@@ -281,12 +281,16 @@ class LayerState:
     def losses(self):
         """Losses added during the last call plus the weight regularization penalties."""
         out = []
-        for layer in self._flatten_layers():
+        for layer, own in memoized_structure(self, "_loss_sources", self._walk_loss_sources):
             out.extend(layer._losses)
-            for variable in layer._own_state():
+            for variable in own:
                 if variable.regularizer is not None and variable.trainable:
                     out.append(variable.regularizer(variable.value))
         return out
+
+    def _walk_loss_sources(self):
+        """Every layer with its own variables, in the order ``losses`` reports them."""
+        return [(layer, layer._own_state()) for layer in self._flatten_layers()]
 
 
 def _flatten_containers(values):

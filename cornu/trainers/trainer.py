@@ -66,6 +66,7 @@ class Trainer:
         self.history = None
         self.steps_per_execution = 1
         self.run_eagerly = False
+        self._defer_step_results = False
         # Keras resolves "auto" lazily: compiled on JAX, eager on torch and NumPy.
         self.jit_compile = backend.step().resolve_jit_compile(self, "auto", False)
         self._compile_loss = None
@@ -202,7 +203,23 @@ class Trainer:
         """Updates the compiled metrics and returns the current results."""
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
+        if getattr(self, "_defer_step_results", False):
+            return {}  # nobody reads this step's logs: the epoch's end computes the results
         return self.get_metrics_result()
+
+    def _can_defer_step_results(self, kind, callbacks):
+        """Whether the steps of a ``fit``/``evaluate`` loop may skip computing the metrics'
+        results: on an eager backend (JAX computes them inside the compiled step for free),
+        with the default step and metric methods (a custom ``train_step`` may read the logs),
+        and when no callback has a batch-end hook that would receive them."""
+        if backend.backend() == "jax":
+            return False
+        cls, base = type(self), Trainer
+        if getattr(cls, f"{kind}_step") is not getattr(base, f"{kind}_step"):
+            return False
+        if cls.compute_metrics is not base.compute_metrics or cls.get_metrics_result is not base.get_metrics_result:
+            return False
+        return not callbacks._batch_hook_users(f"on_{kind}_batch_end")
 
     # ----------------------------------------------------- default steps
     def train_step(self, *args):
@@ -328,6 +345,7 @@ class Trainer:
             callbacks.on_epoch_begin(epoch)
             runner.start()
             logs = {}
+            self._defer_step_results = self._can_defer_step_results("train", callbacks)
             try:
                 for step, batch in self._step_groups(iterator):
                     callbacks.on_train_batch_begin(step)
@@ -337,6 +355,7 @@ class Trainer:
                     if self.stop_training:
                         break
             finally:
+                self._defer_step_results = False
                 runner.finish()
             epoch_logs = _to_python_logs(self._metrics_result_or_logs(logs))
             if val_args is not None and _should_validate(epoch, validation_freq):
@@ -393,12 +412,15 @@ class Trainer:
         callbacks.on_test_begin()
         runner.start()
         logs = {}
+        outer_deferral = self._defer_step_results
+        self._defer_step_results = self._can_defer_step_results("test", callbacks)
         try:
             for step, batch in self._step_groups(iterator):
                 callbacks.on_test_batch_begin(step)
                 logs = self._run_steps(runner, batch)
                 callbacks.on_test_batch_end(step, logs)
         finally:
+            self._defer_step_results = outer_deferral
             runner.finish()
         logs = _to_python_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
