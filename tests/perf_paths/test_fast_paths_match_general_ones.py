@@ -97,3 +97,27 @@ def test_zeros_inside_jit_stay_traced_ops():
     np.testing.assert_array_equal(np.asarray(f(np.float32(2.0))), [2.0, 2.0, 2.0])
     text = jax.jit(lambda: ops.zeros((64, 64))).lower().as_text()
     assert "broadcast" in text  # a traced fill, not a 64x64 literal baked into the program
+
+
+@pytest.mark.parametrize("axis,center,scale", [(-1, True, True), ((-2, -1), True, True), (-1, False, False),
+                                               (1, True, True)])
+def test_layer_normalization_matches_numpy(axis, center, scale):
+    x = RNG.normal(2.0, 3.0, size=(2, 3, 4)).astype("float32")
+    layer = layers.LayerNormalization(axis=axis, center=center, scale=scale, epsilon=1e-3)
+    layer.build(x.shape)
+    axes = tuple(a % 3 for a in (axis if isinstance(axis, tuple) else (axis,)))
+    shape = [x.shape[a] if a in axes else 1 for a in range(3)]
+    gamma = RNG.normal(size=[x.shape[a] for a in axes]).astype("float32")
+    beta = RNG.normal(size=[x.shape[a] for a in axes]).astype("float32")
+    if scale:
+        layer.gamma.assign(gamma)
+    if center:
+        layer.beta.assign(beta)
+    mean = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    expected = (x - mean) / np.sqrt(var + 1e-3)
+    if scale:
+        expected = expected * gamma.reshape(shape)
+    if center:
+        expected = expected + beta.reshape(shape)
+    np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), expected, rtol=1e-5, atol=1e-5)

@@ -96,6 +96,18 @@ def matmul_add(x, kernel, bias):
     return torch.addmm(bias, x, kernel)
 
 
+def trailing_layer_norm(x, gamma, beta, num_axes, epsilon):
+    """Layer normalization over the last ``num_axes`` axes as one ``F.layer_norm`` (mean and
+    biased variance, ``1 / sqrt(var + epsilon)``, then ``* gamma + beta``); None when it does
+    not apply (non-float input, or weights of another dtype)."""
+    if not (isinstance(x, torch.Tensor) and x.is_floating_point()):
+        return None
+    for weight in (gamma, beta):
+        if weight is not None and (not isinstance(weight, torch.Tensor) or weight.dtype != x.dtype):
+            return None
+    return F.layer_norm(x, tuple(x.shape[x.ndim - num_axes:]), gamma, beta, float(epsilon))
+
+
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Picks each label's log-probability with ``gather`` instead of multiplying by a one-hot
     matrix: fewer kernels and autograd nodes per step, and exactly the same value (the other
