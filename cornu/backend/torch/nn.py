@@ -81,19 +81,25 @@ def one_hot(x, num_classes, axis=-1, dtype="float32", sparse=False):
 
 
 def matmul_add(x, kernel, bias):
-    """``x @ kernel + bias`` as one ``addmm`` for a 2-D ``x`` when all three are floating tensors
-    of one dtype; None otherwise (the caller then uses matmul and add)."""
+    """``x @ kernel + bias`` as one ``addmm`` (leading axes of a contiguous ``x`` folded) when all
+    three are floating tensors of one dtype; None otherwise (the caller uses matmul and add)."""
     if isinstance(kernel, Variable):
         kernel = kernel.value
     if isinstance(bias, Variable):
         bias = bias.value
     if not (isinstance(x, torch.Tensor) and isinstance(kernel, torch.Tensor) and isinstance(bias, torch.Tensor)):
         return None
-    if x.ndim != 2 or kernel.ndim != 2 or bias.ndim != 1 or not x.is_floating_point():
+    if x.ndim < 2 or kernel.ndim != 2 or bias.ndim != 1 or not x.is_floating_point():
         return None
     if not x.dtype == kernel.dtype == bias.dtype:
         return None
-    return torch.addmm(bias, x, kernel)
+    if x.ndim == 2:
+        return torch.addmm(bias, x, kernel)
+    if not x.is_contiguous():
+        return None
+    # (batch, ..., features): the leading axes folded into one for a single addmm (views, no copy).
+    flat = torch.addmm(bias, x.reshape(-1, x.shape[-1]), kernel)
+    return flat.reshape(x.shape[:-1] + (kernel.shape[1],))
 
 
 def trailing_layer_norm(x, gamma, beta, num_axes, epsilon):
