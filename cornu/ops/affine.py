@@ -15,9 +15,8 @@ from cornu.ops.operation import any_symbolic_tensors
 
 
 def matmul_add(x, kernel, bias):
-    fused = getattr(backend.nn, "matmul_add", None)
-    if fused is not None and not any_symbolic_tensors((x, kernel, bias)):
-        out = fused(x, kernel, bias)
+    if not any_symbolic_tensors((x, kernel, bias)):
+        out = backend.nn.matmul_add(x, kernel, bias)
         if out is not None:
             return out
     return np_ops.add(np_ops.matmul(x, kernel), bias)

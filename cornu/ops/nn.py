@@ -173,9 +173,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             "sparse_categorical_crossentropy: `target` must have one dimension fewer than "
             f"`output`. Received: target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
         )
-    fused = getattr(_b, "sparse_categorical_crossentropy", None)
+    fused = _b.sparse_categorical_crossentropy(cast(target, "int32"), output, from_logits=from_logits, axis=axis)
     if fused is not None:  # a backend with a faster kernel for the same value (torch)
-        return fused(cast(target, "int32"), output, from_logits=from_logits, axis=axis)
+        return fused
     if from_logits:
         log_prob = log_softmax(output, axis=axis)
     else:

@@ -212,7 +212,7 @@ class Trainer:
         results: on an eager backend (JAX computes them inside the compiled step for free),
         with the default step and metric methods (a custom ``train_step`` may read the logs),
         and when no callback has a batch-end hook that would receive them."""
-        if backend.backend() == "jax":
+        if not backend.step().skips_unread_step_results():
             return False
         cls, base = type(self), Trainer
         if getattr(cls, f"{kind}_step") is not getattr(base, f"{kind}_step"):

@@ -348,3 +348,20 @@ def _ctc_loss(target, output, target_length, output_length, mask_index):
     loss = -jnp.logaddexp(last, before_last)
     # No alignment at all (e.g. a label longer than the input): the loss is +inf, as in PyTorch.
     return jnp.where(loss > -_LOG_ZERO / 2, jnp.inf, loss)
+
+
+# ------------------------------------------------------------ fused kernels
+# Layers and ops ask for these first; None means "no fused kernel here", and they use their
+# composite form (which XLA fuses on its own).
+
+
+def matmul_add(x, kernel, bias):
+    return None
+
+
+def trailing_layer_norm(x, gamma, beta, num_axes, epsilon):
+    return None
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    return None

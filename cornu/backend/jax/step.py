@@ -12,6 +12,11 @@ from cornu.trainers.data import unpack_x_y_sample_weight
 PENDING_SYNC = [None]
 
 
+def skips_unread_step_results():
+    """Whether fit/evaluate may skip the metrics' per-step results nobody reads (results are computed inside the compiled step, where they cost nothing)."""
+    return False
+
+
 def check_trainable():
     return None
 

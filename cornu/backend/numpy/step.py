@@ -5,6 +5,11 @@ import numpy as np
 from cornu.trainers.data import unpack_x_y_sample_weight
 
 
+def skips_unread_step_results():
+    """Whether fit/evaluate may skip the metrics' per-step results nobody reads (each result is a few eager ops per step)."""
+    return True
+
+
 def check_trainable():
     raise NotImplementedError(
         "The numpy backend is inference-only: `fit` and `train_on_batch` are not available. Train on the "

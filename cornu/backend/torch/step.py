@@ -6,6 +6,11 @@ import torch
 from cornu.trainers.data import unpack_x_y_sample_weight
 
 
+def skips_unread_step_results():
+    """Whether fit/evaluate may skip the metrics' per-step results nobody reads (each result is a few eager ops per step)."""
+    return True
+
+
 def check_trainable():
     return None
 
