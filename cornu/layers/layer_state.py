@@ -5,6 +5,7 @@ opened), so assigning a Variable, a Layer, a Metric or a SeedGenerator to an
 attribute is all it takes to track it.
 """
 
+import functools
 import weakref
 
 import numpy as np
@@ -16,6 +17,18 @@ from cornu.random.seed_generator import SeedGenerator
 # Layers that hold per-call losses; cleared at the start of each outermost call.
 LAYERS_WITH_LOSSES = weakref.WeakSet()
 _FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+def remembered_walk(method):
+    """Makes a no-argument method's list result (a walk over the structure) remembered while a
+    ``structure_memo`` is open; callers get their own copy of the list."""
+    key = method.__qualname__
+
+    @functools.wraps(method)
+    def remembered(self):
+        return list(memoized_structure(self, key, lambda: method(self)))
+
+    return remembered
 
 
 class LayerState:
@@ -74,10 +87,8 @@ class LayerState:
                 yield value
 
     @property
+    @remembered_walk
     def _layers(self):
-        return list(memoized_structure(self, '_layers', self._walk__layers))
-
-    def _walk__layers(self):
         seen = set()
         layers = []
         for value in self._tracked_values():
@@ -86,10 +97,8 @@ class LayerState:
                 layers.append(value)
         return layers
 
+    @remembered_walk
     def _own_state(self):
-        return list(memoized_structure(self, '_own_state', self._walk_own_state))
-
-    def _walk_own_state(self):
         """Own variables: ``add_weight`` ones, then Variables assigned as attributes."""
         seen = {id(v) for v in self._own_variables}
         extra = []
@@ -108,18 +117,16 @@ class LayerState:
         """
         return [v for v in own if v._created_trainable] + [v for v in own if not v._created_trainable]
 
+    @remembered_walk
     def _seed_generators(self):
-        return list(memoized_structure(self, '_seed_generators', self._walk_seed_generators))
-
-    def _walk_seed_generators(self):
         return [v for v in self._tracked_values() if isinstance(v, SeedGenerator)]
 
     def _flatten_layers(self, include_self=True, recursive=True):
         return list(memoized_structure(
-            self, ('_flatten_layers', include_self, recursive),
+            self, ("_flatten_layers", include_self, recursive),
             lambda: self._walk_flatten_layers(include_self, recursive)))
 
-    def _walk_flatten_layers(self, include_self=True, recursive=True):
+    def _walk_flatten_layers(self, include_self, recursive):
         result = [self] if include_self else []
         seen = {id(self)}
         stack = list(reversed(self._layers))
@@ -154,10 +161,8 @@ class LayerState:
         return out
 
     @property
+    @remembered_walk
     def weights(self):
-        return list(memoized_structure(self, 'weights', self._walk_weights))
-
-    def _walk_weights(self):
         """All weight variables: this layer's own, then its sub-layers' (no seeds, no metrics)."""
         own = self._own_state()
         out = self._own_in_keras_order(own)
@@ -166,10 +171,8 @@ class LayerState:
         return self._unique(out)
 
     @property
+    @remembered_walk
     def trainable_weights(self):
-        return list(memoized_structure(self, 'trainable_weights', self._walk_trainable_weights))
-
-    def _walk_trainable_weights(self):
         if not self._trainable:
             return []
         out = [v for v in self._own_in_keras_order(self._own_state()) if v.trainable]
@@ -178,10 +181,8 @@ class LayerState:
         return self._unique(out)
 
     @property
+    @remembered_walk
     def non_trainable_weights(self):
-        return list(memoized_structure(self, 'non_trainable_weights', self._walk_non_trainable_weights))
-
-    def _walk_non_trainable_weights(self):
         if not self._trainable:
             return self.weights
         out = [v for v in self._own_in_keras_order(self._own_state()) if not v.trainable]
@@ -194,10 +195,8 @@ class LayerState:
         return self.trainable_weights
 
     @property
+    @remembered_walk
     def non_trainable_variables(self):
-        return list(memoized_structure(self, 'non_trainable_variables', self._walk_non_trainable_variables))
-
-    def _walk_non_trainable_variables(self):
         """Non-trainable weights plus the state of seed generators."""
         out = list(self.non_trainable_weights)
         for layer in self._flatten_layers():
@@ -205,10 +204,8 @@ class LayerState:
         return self._unique(out)
 
     @property
+    @remembered_walk
     def variables(self):
-        return list(memoized_structure(self, 'variables', self._walk_variables))
-
-    def _walk_variables(self):
         out = list(self.weights)
         for layer in self._flatten_layers():
             out.extend(g.state for g in layer._seed_generators())
@@ -222,10 +219,8 @@ class LayerState:
         return out
 
     @property
+    @remembered_walk
     def metrics(self):
-        return list(memoized_structure(self, 'metrics', self._walk_metrics))
-
-    def _walk_metrics(self):
         from cornu.metrics import Metric
 
         out = []
@@ -281,14 +276,15 @@ class LayerState:
     def losses(self):
         """Losses added during the last call plus the weight regularization penalties."""
         out = []
-        for layer, own in memoized_structure(self, "_loss_sources", self._walk_loss_sources):
+        for layer, own in self._loss_sources():
             out.extend(layer._losses)
             for variable in own:
                 if variable.regularizer is not None and variable.trainable:
                     out.append(variable.regularizer(variable.value))
         return out
 
-    def _walk_loss_sources(self):
+    @remembered_walk
+    def _loss_sources(self):
         """Every layer with its own variables, in the order ``losses`` reports them."""
         return [(layer, layer._own_state()) for layer in self._flatten_layers()]
 

@@ -173,7 +173,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             "sparse_categorical_crossentropy: `target` must have one dimension fewer than "
             f"`output`. Received: target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
         )
-    fused = _b.sparse_categorical_crossentropy(cast(target, "int32"), output, from_logits=from_logits, axis=axis)
+    target = cast(target, "int32")
+    fused = _b.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
     if fused is not None:  # a backend with a faster kernel for the same value (torch)
         return fused
     if from_logits:
@@ -182,7 +183,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         output = output / np_ops.sum(output, axis=axis, keepdims=True)
         eps = config.epsilon()
         log_prob = np_ops.log(np_ops.clip(output, eps, 1.0 - eps))
-    labels = one_hot(cast(target, "int32"), output.shape[axis], axis=axis, dtype=log_prob.dtype)
+    labels = one_hot(target, output.shape[axis], axis=axis, dtype=log_prob.dtype)
     return -np_ops.sum(labels * log_prob, axis=axis)
 
 

@@ -12,8 +12,9 @@ import numpy as np
 import optree
 
 from cornu import backend
-from cornu.backend.common.global_state import memoized_structure, structure_memo
+from cornu.backend.common.global_state import structure_memo
 from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.layers.layer_state import remembered_walk
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
@@ -127,10 +128,8 @@ class Trainer:
             )
 
     @property
+    @remembered_walk
     def metrics(self):
-        return list(memoized_structure(self, "trainer_metrics", self._walk_trainer_metrics))
-
-    def _walk_trainer_metrics(self):
         out = []
         if self._loss_tracker is not None:
             out.append(self._loss_tracker)

@@ -104,13 +104,11 @@ def matmul_add(x, kernel, bias):
 
 def trailing_layer_norm(x, gamma, beta, num_axes, epsilon):
     """Layer normalization over the last ``num_axes`` axes as one ``F.layer_norm`` (mean and
-    biased variance, ``1 / sqrt(var + epsilon)``, then ``* gamma + beta``); None when it does
-    not apply (non-float input, or weights of another dtype)."""
+    biased variance, ``1 / sqrt(var + epsilon)``, then ``* gamma + beta``; the weights, variables
+    or tensors, are cast to ``x``'s dtype); None for a non-float ``x``."""
     if not (isinstance(x, torch.Tensor) and x.is_floating_point()):
         return None
-    for weight in (gamma, beta):
-        if weight is not None and (not isinstance(weight, torch.Tensor) or weight.dtype != x.dtype):
-            return None
+    gamma, beta = (None if w is None else convert_to_tensor(w).to(x.dtype) for w in (gamma, beta))
     return F.layer_norm(x, tuple(x.shape[x.ndim - num_axes:]), gamma, beta, float(epsilon))
 
 

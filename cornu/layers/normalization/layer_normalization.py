@@ -102,9 +102,7 @@ class LayerNormalization(Layer):
         if not self.rms_scaling and axes == list(range(rank - len(axes), rank)):
             # One fused kernel (torch's layer_norm) where the backend has it: same statistics,
             # ~7x less memory traffic than the composite below.
-            outputs = backend.nn.trailing_layer_norm(
-                x, _cast(self.gamma, compute_dtype), _cast(self.beta, compute_dtype), len(axes), self.epsilon
-            )
+            outputs = backend.nn.trailing_layer_norm(x, self.gamma, self.beta, len(axes), self.epsilon)
             if outputs is not None:
                 if backend.is_float_dtype(original_dtype):
                     outputs = ops.cast(outputs, original_dtype)
@@ -148,7 +146,3 @@ class LayerNormalization(Layer):
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
         })
         return config
-
-
-def _cast(weight, dtype):
-    return None if weight is None else ops.cast(weight, dtype)
