@@ -385,6 +385,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     >>> value = loss([1, 0], [[0.1, 2.0], [1.5, -1.0]])
     """
 
+    _integer_targets = True
+
     def __init__(
         self,
         from_logits=False,

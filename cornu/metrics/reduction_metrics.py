@@ -95,7 +95,7 @@ class Mean(Metric):
             # A scalar with a Python weight (the loss trackers, every step): the general path's
             # broadcasting and reductions all reduce to these two updates.
             self.total.assign_add(ops.cast(values, self.dtype) * sample_weight)
-            self.count.assign_add(ops.cast(sample_weight, self.dtype))
+            self.count.assign_add(float(sample_weight))
             return
         values, sample_weight = reduce_to_samplewise_values(values, sample_weight, reduce_fn=ops.mean, dtype=self.dtype)
         self.total.assign_add(ops.sum(values))

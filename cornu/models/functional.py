@@ -183,6 +183,8 @@ class Functional(Model):
             else:
                 for tensor, value in zip(node.output_tensors, optree.tree_leaves(outputs, none_is_leaf=True)):
                     values[id(tensor)] = value
+        if isinstance(self._outputs_struct, KerasTensor):
+            return values[id(self._outputs_struct)]
         return optree.tree_map(lookup, self._outputs_struct, none_is_leaf=True, is_leaf=_is_tensor_leaf)
 
     _compilable_call = call

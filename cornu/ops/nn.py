@@ -173,10 +173,12 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             "sparse_categorical_crossentropy: `target` must have one dimension fewer than "
             f"`output`. Received: target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
         )
-    target = cast(target, "int32")
+    # A backend with a faster kernel for the same value (torch) takes the labels as given (it
+    # makes them integers itself, truncating as the cast below does).
     fused = _b.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
-    if fused is not None:  # a backend with a faster kernel for the same value (torch)
+    if fused is not None:
         return fused
+    target = cast(target, "int32")
     if from_logits:
         log_prob = log_softmax(output, axis=axis)
     else:

@@ -121,3 +121,26 @@ def test_layer_normalization_matches_numpy(axis, center, scale):
     if center:
         expected = expected + beta.reshape(shape)
     np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("labels", [[0, 4, 2, 1], [0, -100, 2, 1], [0.0, 3.7, -0.5, 1.0]])
+def test_sparse_crossentropy_labels_as_a_cast_to_int_reads_them(labels):
+    # In-range integer labels (no masking on torch's CPU path), the -100 that torch's nll_loss
+    # ignores, and float labels, which truncate as a cast to int32 does.
+    logits = RNG.normal(size=(4, 5)).astype("float32")
+    ints = np.asarray(labels).astype("int32")
+    expected = -np.take_along_axis(_log_softmax(logits), np.clip(ints, 0, 4)[:, None], -1)[:, 0]
+    expected[(ints < 0) | (ints > 4)] = 0.0
+    got = ops.convert_to_numpy(ops.sparse_categorical_crossentropy(np.asarray(labels), logits, from_logits=True))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_sparse_crossentropy_loss_reads_integer_labels_as_their_float_copies():
+    logits = RNG.normal(size=(6, 4)).astype("float32")
+    labels = np.array([3, 0, 1, 2, 2, 0], "int64")
+    loss = cornu.losses.SparseCategoricalCrossentropy(from_logits=True)
+    from_ints = float(loss(labels, logits))
+    from_floats = float(loss(labels.astype("float32"), logits))
+    expected = -np.mean(_log_softmax(logits)[np.arange(6), labels])
+    assert from_ints == from_floats
+    assert from_ints == pytest.approx(expected, rel=1e-6)

@@ -1,5 +1,7 @@
 """PyTorch backend core: Variable, tensor conversion, shape inference, control flow."""
 
+import functools
+
 import ml_dtypes
 import numpy as np
 import torch
@@ -31,15 +33,29 @@ def to_torch_dtype(dtype):
     return TORCH_DTYPES[standardize_dtype(dtype)]
 
 
+def without_grad(fn):
+    """``torch.no_grad()`` as a decorator that costs nothing when gradients are already off (a
+    training step's updates all run inside one ``no_grad`` block)."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        if torch.is_grad_enabled():
+            with torch.no_grad():
+                return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    return call
+
+
 class Variable(VariableBase):
     def _initialize(self, value):
         value = convert_to_tensor(value, dtype=self._dtype)
         requires_grad = self._trainable and value.is_floating_point()
         self._value = torch.nn.Parameter(value.detach().clone(), requires_grad=requires_grad)
 
+    @without_grad
     def _direct_assign(self, value):
-        with torch.no_grad():
-            self._value.copy_(value)
+        self._value.copy_(value)
 
     def _on_trainable_change(self):
         if self._value is not None and self._value.is_floating_point():
@@ -192,6 +208,8 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 
 def device_put_batch(batch):
+    if type(batch) is tuple and all(type(a) is np.ndarray for a in batch):
+        return tuple(convert_to_tensor(a) for a in batch)  # the common (x, y) case, without a tree walk
     import optree
 
     return optree.tree_map(

@@ -125,13 +125,22 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         eps = config.epsilon()
         log_prob = torch.log(torch.clamp(output, eps, 1.0 - eps))
     target = convert_to_tensor(target)
-    valid = (target >= 0) & (target < output.shape[axis])
+    index = target if target.dtype == torch.int64 else target.long()  # truncates, as a cast does
     if log_prob.ndim == 2 and axis in (-1, 1):
         # nll_loss is the same pick and negation in one autograd node; its ignore_index gives the
         # out-of-range labels their 0.
-        index = torch.where(valid, target, _IGNORED_LABEL).long()
+        if index.device.type == "cpu":
+            try:
+                # On the CPU nll_loss checks the labels itself (IndexError when one is outside
+                # [0, C)), so the masking ops below are only needed when that happens.
+                return F.nll_loss(log_prob, index, reduction="none", ignore_index=_IGNORED_LABEL)
+            except IndexError:
+                pass
+        valid = (index >= 0) & (index < output.shape[axis])
+        index = torch.where(valid, index, _IGNORED_LABEL)
         return F.nll_loss(log_prob, index, reduction="none", ignore_index=_IGNORED_LABEL)
-    index = torch.where(valid, target, 0).long().unsqueeze(axis)
+    valid = (index >= 0) & (index < output.shape[axis])
+    index = torch.where(valid, index, 0).unsqueeze(axis)
     picked = torch.gather(log_prob, axis, index).squeeze(axis)
     return torch.where(valid, -picked, torch.zeros((), dtype=picked.dtype, device=picked.device))
 

@@ -9,6 +9,8 @@ does not know fall back to it.
 import numpy as np
 import torch
 
+from cornu.backend.torch.core import without_grad
+
 
 def fused_update_step(optimizer):
     """The fused update for ``optimizer``, or None when the generic path must run."""
@@ -33,7 +35,7 @@ def _grads(grads, params):
     return [g if g.dtype == p.dtype else g.to(p.dtype) for g, p in zip(grads, params)]
 
 
-@torch.no_grad()
+@without_grad
 def _adam(optimizer, grads, variables, learning_rate):
     params = _values(variables)
     if len({p.dtype for p in params}) != 1:
@@ -111,7 +113,7 @@ def _fused_adam(params, grads, m, v, alpha, optimizer):
     )
 
 
-@torch.no_grad()
+@without_grad
 def _sgd(optimizer, grads, variables, learning_rate):
     params = _values(variables)
     if len({p.dtype for p in params}) != 1:

@@ -22,6 +22,8 @@ def resolve_jit_compile(model, jit_compile, run_eagerly):
 
 
 def _batch_size(x):
+    if isinstance(x, torch.Tensor):
+        return x.shape[0]
     import optree
 
     return optree.tree_leaves(x)[0].shape[0]
@@ -44,9 +46,12 @@ def train_step(model, data):
 
 
 def _update_metrics(model, loss, x, y, y_pred, sample_weight):
-    import optree
+    if isinstance(y_pred, torch.Tensor):
+        y_pred = y_pred.detach()
+    else:
+        import optree
 
-    y_pred = optree.tree_map(lambda t: t.detach() if isinstance(t, torch.Tensor) else t, y_pred)
+        y_pred = optree.tree_map(lambda t: t.detach() if isinstance(t, torch.Tensor) else t, y_pred)
     if model._loss_tracker is not None and loss is not None:
         model._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)

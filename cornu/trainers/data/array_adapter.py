@@ -61,6 +61,13 @@ def _take(array, index):
     return part.toarray() if is_scipy_sparse(part) else part
 
 
+def _take_all(arrays, index):
+    """``_take`` on every array of a nested structure (one array: no tree walk)."""
+    if type(arrays) is np.ndarray:
+        return arrays[index]
+    return optree.tree_map(lambda a: _take(a, index), arrays, none_is_leaf=False)
+
+
 class ArrayDataAdapter(DataAdapter):
     """Slices arrays into batches; ``shuffle=True`` permutes samples each epoch and
     ``shuffle="batch"`` permutes within each batch-sized chunk.
@@ -106,13 +113,13 @@ class ArrayDataAdapter(DataAdapter):
         return math.ceil(self.num_samples / self.batch_size)
 
     def _batch(self, index):
-        x = optree.tree_map(lambda a: _take(a, index), self._x, none_is_leaf=False)
+        x = _take_all(self._x, index)
         if self._y is None:
             return (x,)
-        y = optree.tree_map(lambda a: _take(a, index), self._y, none_is_leaf=False)
+        y = _take_all(self._y, index)
         if self._sample_weight is None:
             return (x, y)
-        return (x, y, optree.tree_map(lambda a: _take(a, index), self._sample_weight, none_is_leaf=False))
+        return (x, y, _take_all(self._sample_weight, index))
 
     def _epoch_indices(self):
         """Each batch's indices for one epoch, drawn now so the order does not depend on who iterates."""

@@ -65,6 +65,8 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 
 
 def _mean_dtypes(x):
+    if x.dtype == torch.float32 or x.dtype == torch.float64:
+        return x.dtype, x.dtype
     out = to_torch_dtype(result_type(x.dtype, float))
     compute = torch.float32 if out in (torch.float16, torch.bfloat16) else out
     return compute, out
