@@ -1,5 +1,7 @@
 """``Functional``: a model defined by a graph of layer calls from inputs to outputs."""
 
+import inspect
+
 import numpy as np
 import optree
 
@@ -35,6 +37,7 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name=None, **kwargs):
         trainable = kwargs.pop("trainable", True)
+        dtype = kwargs.pop("dtype", None)
         if kwargs:
             raise ValueError(f"Unrecognized keyword arguments for a Functional model: {sorted(kwargs)}")
         if isinstance(inputs, dict):
@@ -48,7 +51,7 @@ class Functional(Model):
                     f"All model inputs must be KerasTensors created by `cornu.Input`. Received: {tensor!r}"
                 )
         flat_outputs = optree.tree_leaves(outputs, none_is_leaf=True)
-        Model.__init__(self, name=name, trainable=trainable)
+        Model.__init__(self, name=name, trainable=trainable, dtype=dtype)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._inputs = flat_inputs
@@ -225,6 +228,10 @@ class Functional(Model):
 
     # ------------------------------------------------------------ config
     def get_config(self):
+        if not functional_like_constructor(type(self)):
+            # A subclass with its own constructor is rebuilt through it, from the base
+            # config (or from its own `get_config`), as in Keras.
+            return Model.get_config(self)
         from cornu.saving.serialization import serialize_keras_object
 
         node_ids = {}
@@ -288,12 +295,6 @@ class Functional(Model):
             return [one(t) for t in struct]
         return one(struct)
 
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from cornu.models.functional_config import functional_from_config
-
-        return functional_from_config(cls, config, custom_objects=custom_objects)
-
 
 def _tree_serialize(value, ref):
     if isinstance(value, KerasTensor):
@@ -312,3 +313,28 @@ def _describe(inputs):
         return [getattr(x, "shape", x) for x in inputs]
     return getattr(inputs, "shape", inputs)
 
+
+def functional_like_constructor(cls):
+    """Whether ``cls(inputs=..., outputs=..., name=...)`` builds it: Functional's own parameters,
+    or ``*args, **kwargs`` passed on."""
+    spec = inspect.getfullargspec(cls.__init__)
+    if spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]:
+        return True
+    return spec.varargs is not None and spec.varkw is not None
+
+
+def make_functional_subclass(cls):
+    """Puts Functional in Model's place among the bases of ``cls`` and of its ancestors between
+    it and Model (Keras does the same), so that a ``Model`` subclass that passes a graph to
+    ``super().__init__`` gets Functional's graph call, config and layers."""
+    if issubclass(cls, Functional):
+        return
+
+    def replace(klass):
+        if klass is Model:
+            return Functional
+        if klass is not object and issubclass(klass, Model):
+            klass.__bases__ = tuple(replace(base) for base in klass.__bases__)
+        return klass
+
+    replace(cls)

@@ -37,11 +37,13 @@ class Model(Trainer, Layer):
         if args or "inputs" in kwargs or "outputs" in kwargs:
             if type(self) is Model:
                 raise TypeError("Model(inputs, outputs) must be built through cornu.Model.")
-            raise NotImplementedError(
-                f"{type(self).__name__} subclasses Model and was given inputs/outputs: functional "
-                "subclassing is not supported yet. Build the graph with `cornu.Model(inputs, outputs)` "
-                "and wrap it, or define `call()`."
-            )
+            # A subclass handing a graph to `super().__init__(inputs, outputs)`: as in Keras, its
+            # class becomes a Functional subclass (its own methods still come first).
+            from cornu.models.functional import Functional, make_functional_subclass
+
+            make_functional_subclass(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
@@ -136,11 +138,16 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        if cls is Model and all(k in config for k in ("layers", "input_layers", "output_layers")):
-            from cornu.models.functional import Functional
+        """Rebuilds a model: a graph config through ``cls(inputs, outputs)`` when ``cls`` takes
+        those (``Model``, Functional and subclasses with Functional's constructor), anything else
+        through ``cls(**config)``."""
+        from cornu.models.functional import Functional, functional_like_constructor
+
+        is_graph = all(k in config for k in ("layers", "input_layers", "output_layers"))
+        if is_graph and (cls is Model or functional_like_constructor(cls)):
             from cornu.models.functional_config import functional_from_config
 
-            return functional_from_config(Functional, config, custom_objects=custom_objects)
+            return functional_from_config(Functional if cls is Model else cls, config, custom_objects=custom_objects)
         return super().from_config(config)
 
     def build_from_config(self, config):
