@@ -5,8 +5,10 @@ chosen once by ``config``; everything else in cornu calls the functions
 re-exported here and never asks which backend is active.
 """
 
+import gc
 import importlib
 
+from cornu.backend.common import global_state
 from cornu.backend.common.dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
 from cornu.backend.common.keras_tensor import KerasTensor, is_keras_tensor
 from cornu.backend.common.masking import get_keras_mask, set_keras_mask
@@ -62,6 +64,31 @@ device_put_batch = core.device_put_batch
 batches_need_transfer = core.batches_need_transfer
 SUPPORTS_SPARSE_TENSORS = core.SUPPORTS_SPARSE_TENSORS
 IS_THREAD_SAFE = core.IS_THREAD_SAFE
+
+
+get_uid = global_state.get_uid
+
+
+def clear_session(free_memory=True):
+    """Resets cornu's global state: auto-generated names and ``get_uid`` counters start again,
+    the global seed generator and dtype policy go back to their defaults, and the backend's
+    compiled-function caches are dropped (``torch.compile``'s on PyTorch).
+
+    Args:
+        free_memory: also run Python's garbage collector (it can take a second; pass False in
+            a tight loop).
+
+    Example:
+    >>> cornu.layers.Dense(2).name
+    'dense'
+    >>> cornu.backend.clear_session()
+    >>> cornu.layers.Dense(2).name
+    'dense'
+    """
+    global_state.clear_session()
+    core.clear_caches()
+    if free_memory:
+        gc.collect()
 
 
 def step():

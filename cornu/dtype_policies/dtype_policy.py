@@ -2,10 +2,13 @@
 float32), ``"mixed_bfloat16"``, ..."""
 
 from cornu.backend import config
+from cornu.backend.common import global_state
 from cornu.backend.common.dtypes import FLOAT, standardize_dtype
 from cornu.saving.registry import keras_export
 
-_GLOBAL_POLICY = [None]
+# The default policy lives in the (thread-local) global state, so `clear_session()` resets it,
+# as in Keras.
+_POLICY_KEY = "dtype_policy"
 
 
 @keras_export("keras.DTypePolicy", "keras.dtype_policies.DTypePolicy", "keras.mixed_precision.DTypePolicy",
@@ -79,14 +82,14 @@ class FloatDTypePolicy(DTypePolicy):
               "keras.mixed_precision.set_global_policy")
 def set_dtype_policy(policy):
     """Sets the default dtype policy of new layers, e.g. ``"mixed_bfloat16"``."""
-    _GLOBAL_POLICY[0] = None if policy is None else get(policy)
+    global_state.set_global_attribute(_POLICY_KEY, None if policy is None else get(policy))
 
 
 @keras_export("keras.config.dtype_policy", "keras.mixed_precision.dtype_policy",
               "keras.mixed_precision.global_policy")
 def dtype_policy():
     """Returns the default dtype policy (floatx when none was set)."""
-    return _GLOBAL_POLICY[0] or DTypePolicy(config.floatx())
+    return global_state.get_global_attribute(_POLICY_KEY) or DTypePolicy(config.floatx())
 
 
 def get(identifier):

@@ -1,5 +1,6 @@
 """``cornu.models``: Model, Sequential, saving and loading."""
 
+from cornu.models.cloning import clone_model
 from cornu.models.functional import Functional
 from cornu.models.model import Model
 from cornu.models.sequential import Sequential
@@ -30,4 +31,4 @@ def model_from_json(json_string, custom_objects=None):
     return deserialize_keras_object(config_from_json(json_string), custom_objects=custom_objects)
 
 
-__all__ = ["Functional", "Model", "Sequential", "load_model", "save_model", "model_from_json"]
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "save_model", "model_from_json"]

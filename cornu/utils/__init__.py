@@ -1,9 +1,21 @@
-"""``cornu.utils``: progress bar, label and seeding helpers (``keras.utils``).
+"""``cornu.utils``: progress bar, label, padding and seeding helpers, and the serialization
+registry (``keras.utils``).
 
 The model summary lives in ``cornu.utils.summary`` (``print_summary``,
 ``format_size``), used by ``Model.summary()``.
 """
 
+from cornu.backend import clear_session, is_keras_tensor, standardize_dtype
+from cornu.saving import (
+    CustomObjectScope,
+    custom_object_scope,
+    deserialize_keras_object,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+    serialize_keras_object,
+)
 from cornu.utils.io_utils import disable_interactive_logging
 from cornu.utils.io_utils import enable_interactive_logging
 from cornu.utils.io_utils import is_interactive_logging_enabled
@@ -12,4 +24,6 @@ from cornu.utils.numerical_utils import to_categorical
 from cornu.utils.progbar import Progbar
 from cornu.utils.py_dataset import PyDataset, Sequence
 from cornu.utils.rng_utils import set_random_seed
+from cornu.utils.sequence_utils import pad_sequences
+from cornu.utils.source_inputs import get_source_inputs
 from cornu.trainers.data.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight

@@ -26,6 +26,18 @@ def clear_session():
         delattr(_STATE, key)
 
 
+def get_uid(prefix=""):
+    """A counter per ``prefix``: 1 on its first call, then 2, 3, ... (until ``clear_session``).
+
+    Example:
+    >>> get_uid("dense"), get_uid("dense"), get_uid("conv")
+    (1, 2, 1)
+    """
+    counts = get_global_attribute("object_name_uids", collections.Counter(), set_to_default=True)
+    counts[prefix] += 1
+    return counts[prefix]
+
+
 def uniquify(base):
     """Returns ``base``, then ``base_1``, ``base_2``, ... on later calls."""
     counts = get_global_attribute("name_counts", collections.Counter(), set_to_default=True)

@@ -171,3 +171,7 @@ def batches_need_transfer():
     """Whether ``device_put_batch`` copies batches to an accelerator (worth overlapping with
     the running step on a background thread)."""
     return jax.default_backend() != "cpu"
+
+
+def clear_caches():
+    """Nothing to drop: compiled steps belong to the models that made them."""

@@ -129,3 +129,7 @@ def batches_need_transfer():
     """Whether ``device_put_batch`` copies batches to an accelerator (worth overlapping with
     the running step on a background thread)."""
     return False
+
+
+def clear_caches():
+    """Nothing to drop: compiled steps belong to the models that made them."""

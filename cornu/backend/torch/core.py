@@ -1,6 +1,7 @@
 """PyTorch backend core: Variable, tensor conversion, shape inference, control flow."""
 
 import functools
+import sys
 
 import ml_dtypes
 import numpy as np
@@ -221,3 +222,10 @@ def batches_need_transfer():
     """Whether ``device_put_batch`` copies batches to an accelerator (worth overlapping with
     the running step on a background thread)."""
     return DEFAULT_DEVICE != "cpu"
+
+
+def clear_caches():
+    """Drops ``torch.compile``'s compiled functions and guards (when it was used at all)."""
+    dynamo = sys.modules.get("torch._dynamo")
+    if dynamo is not None:
+        dynamo.reset()
