@@ -144,3 +144,16 @@ def test_sparse_crossentropy_loss_reads_integer_labels_as_their_float_copies():
     expected = -np.mean(_log_softmax(logits)[np.arange(6), labels])
     assert from_ints == from_floats
     assert from_ints == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.skipif(backend.backend() != "torch", reason="torch.compile")
+def test_sparse_crossentropy_inside_torch_compile_masks_out_of_range_labels():
+    import torch
+
+    logits = RNG.normal(size=(4, 3)).astype("float32")
+    labels = np.array([0, 5, -1, 2])
+    compiled = torch.compile(lambda y, p: ops.sparse_categorical_crossentropy(y, p, from_logits=True))
+    got = compiled(torch.from_numpy(labels), torch.from_numpy(logits)).numpy()
+    expected = -_log_softmax(logits)[np.arange(4), np.clip(labels, 0, 2)]
+    expected[[1, 2]] = 0.0
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)

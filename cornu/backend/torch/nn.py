@@ -129,10 +129,11 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if log_prob.ndim == 2 and axis in (-1, 1):
         # nll_loss is the same pick and negation in one autograd node; its ignore_index gives the
         # out-of-range labels their 0.
-        if index.device.type == "cpu":
+        if index.device.type == "cpu" and not torch.compiler.is_compiling():
             try:
                 # On the CPU nll_loss checks the labels itself (IndexError when one is outside
-                # [0, C)), so the masking ops below are only needed when that happens.
+                # [0, C)), so the masking ops below are only needed when that happens. (Not
+                # inside torch.compile: a compiled kernel need not check them.)
                 return F.nll_loss(log_prob, index, reduction="none", ignore_index=_IGNORED_LABEL)
             except IndexError:
                 pass
