@@ -28,6 +28,9 @@ NAMESPACES = {
     "ops.linalg": cornu.ops.linalg,
     "ops.image": cornu.ops.image,
     "tree": cornu.tree,
+    "random": cornu.random,
+    "models": cornu.models,
+    "backend": cornu.backend,
 }
 
 

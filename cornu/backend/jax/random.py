@@ -46,6 +46,30 @@ def shuffle(x, axis=0, seed=None):
     return jax.random.permutation(_key(seed), convert_to_tensor(x), axis=axis, independent=False)
 
 
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    logits = convert_to_tensor(logits)
+    # One draw of shape (num_samples, batch) over the class axis, then batch first.
+    samples = jax.random.categorical(_key(seed), logits, axis=-1, shape=(num_samples, logits.shape[0]))
+    return samples.T.astype(standardize_dtype(dtype))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    dtype = standardize_dtype(dtype)
+    counts, probabilities = jnp.asarray(counts, dtype), jnp.asarray(probabilities, dtype)
+    return jax.random.binomial(_key(seed), counts, probabilities, shape=tuple(shape), dtype=dtype)
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    dtype = standardize_dtype(dtype)
+    return jax.random.gamma(_key(seed), jnp.asarray(alpha, dtype), shape=tuple(shape), dtype=dtype)
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    dtype = standardize_dtype(dtype)
+    a, b = jnp.asarray(alpha, dtype), jnp.asarray(beta, dtype)
+    return jax.random.beta(_key(seed), a, b, shape=tuple(shape), dtype=dtype)
+
+
 def set_global_seed(seed):
     """Nothing to seed: every random op here is stateless given its seed."""
     return None

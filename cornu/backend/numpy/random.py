@@ -49,6 +49,29 @@ def shuffle(x, axis=0, seed=None):
     return np.take(x, perm, axis=axis)
 
 
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    logits = np.asarray(convert_to_tensor(logits), dtype="float64")
+    probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    cdf = np.cumsum(probs / probs.sum(axis=-1, keepdims=True), axis=-1)
+    draws = _rng(seed).uniform(size=(logits.shape[0], num_samples))
+    # Inverse CDF: the class is the number of cumulative probabilities below the draw.
+    samples = (cdf[:, None, :] <= draws[..., None]).sum(axis=-1)
+    return np.minimum(samples, logits.shape[-1] - 1).astype(to_numpy_dtype(dtype))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    counts = np.broadcast_to(np.asarray(counts), tuple(shape))
+    return _rng(seed).binomial(counts.astype("int64"), probabilities, size=tuple(shape)).astype(to_numpy_dtype(dtype))
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    return _rng(seed).standard_gamma(alpha, size=tuple(shape)).astype(to_numpy_dtype(dtype))
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    return _rng(seed).beta(alpha, beta, size=tuple(shape)).astype(to_numpy_dtype(dtype))
+
+
 def set_global_seed(seed):
     """Nothing to seed: every random op here is stateless given its seed."""
     return None
