@@ -19,6 +19,7 @@ import numpy as np
 from cornu import backend
 from cornu.trainers.data import get_data_adapter
 from cornu.trainers.data.prefetch import BatchPrefetcher, InlineBatches
+from cornu.trainers.debug_limits import capped_steps
 
 _RAN_OUT = (
     "Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at "
@@ -29,6 +30,15 @@ _RAN_OUT = (
 
 def _warn_ran_out():
     warnings.warn(_RAN_OUT, stacklevel=3)
+
+
+def _debug_capped(steps_per_epoch, num_batches):
+    """The steps per epoch under ``config.set_max_steps_per_epoch``; a cap above what the data
+    holds leaves a whole pass as it is."""
+    capped = capped_steps(steps_per_epoch)
+    if steps_per_epoch is None and num_batches is not None and capped is not None and num_batches <= capped:
+        return None
+    return capped
 
 
 class EpochIterator:
@@ -52,6 +62,7 @@ class EpochIterator:
             )
         self.adapter = get_data_adapter(x, y, sample_weight=sample_weight, batch_size=batch_size,
                                         steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+        steps_per_epoch = _debug_capped(steps_per_epoch, self.adapter.num_batches)
         if steps_per_epoch is None and getattr(self.adapter, "is_infinite", False):
             raise ValueError(
                 f"The data ({type(x).__name__}) is infinite: pass `steps_per_epoch` to `fit` (or `steps` to "

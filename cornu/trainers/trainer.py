@@ -19,6 +19,7 @@ from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
 from cornu.trainers.data.array_conversion import can_convert_arrays
+from cornu.trainers.debug_limits import capped_epochs
 from cornu.trainers.epoch_iterator import EpochIterator
 from cornu.trainers.fit_session import FitSession
 from cornu.trainers.step_groups import step_groups
@@ -304,6 +305,7 @@ class Trainer:
         verbose = _check_verbose(verbose)
         if not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"`epochs` must be a non-negative integer. Received: epochs={epochs!r}")
+        epochs = capped_epochs(epochs)
         if not isinstance(initial_epoch, int) or initial_epoch < 0:
             raise ValueError(f"`initial_epoch` must be a non-negative integer. Received: initial_epoch={initial_epoch!r}")
         if not 0.0 <= validation_split < 1.0:
