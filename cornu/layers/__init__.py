@@ -114,6 +114,8 @@ from cornu.layers.regularization.dropout import Dropout
 from cornu.layers.regularization.gaussian_dropout import GaussianDropout
 from cornu.layers.regularization.gaussian_noise import GaussianNoise
 from cornu.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from cornu.layers.preprocessing.normalization import Normalization
+from cornu.layers.preprocessing.rescaling import Rescaling
 from cornu.layers.reshaping.cropping1d import Cropping1D
 from cornu.layers.reshaping.cropping2d import Cropping2D
 from cornu.layers.reshaping.cropping3d import Cropping3D

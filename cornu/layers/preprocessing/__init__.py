@@ -1,0 +1,1 @@
+"""Preprocessing layers: feature scaling and normalization inside the model."""
