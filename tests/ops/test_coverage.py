@@ -32,7 +32,8 @@ def test_every_keras_op_has_a_value_test():
     covered |= {re.sub(r"\[.*", "", case.id).replace("image.", "") for case in reference_cases.CASES}
     covered |= set(TESTED_ELSEWHERE)
     untested = sorted(
-        f"{namespace}.{name}" for namespace in NAMESPACES if namespace != "tree" for name in reference[namespace]
+        f"{namespace}.{name}" for namespace in NAMESPACES if namespace.split(".")[0] == "ops"
+        for name in reference[namespace]
         if name not in covered
     )
     assert not untested, f"ops without a value test: {', '.join(untested)}"
