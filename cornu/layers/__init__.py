@@ -30,6 +30,7 @@ from cornu.layers.core.activation import Activation
 from cornu.layers.core.dense import Dense
 from cornu.layers.core.einsum_dense import EinsumDense
 from cornu.layers.core.embedding import Embedding
+from cornu.layers.core.reversible_embedding import ReversibleEmbedding
 from cornu.layers.core.identity import Identity
 from cornu.layers.core.input_layer import Input, InputLayer
 from cornu.layers.core.lambda_layer import Lambda
@@ -114,6 +115,7 @@ from cornu.layers.regularization.dropout import Dropout
 from cornu.layers.regularization.gaussian_dropout import GaussianDropout
 from cornu.layers.regularization.gaussian_noise import GaussianNoise
 from cornu.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from cornu.layers.preprocessing.category_encoding import CategoryEncoding
 from cornu.layers.preprocessing.normalization import Normalization
 from cornu.layers.preprocessing.rescaling import Rescaling
 from cornu.layers.reshaping.cropping1d import Cropping1D
