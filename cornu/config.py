@@ -15,6 +15,7 @@ from cornu.layers.attention.flash_attention import (
     enable_flash_attention,
     is_flash_attention_enabled,
 )
+from cornu.saving.serialization import enable_unsafe_deserialization
 from cornu.trainers.debug_limits import max_epochs, max_steps_per_epoch, set_max_epochs, set_max_steps_per_epoch
 from cornu.utils.io_utils import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
 
@@ -22,4 +23,4 @@ __all__ = ["backend", "epsilon", "floatx", "image_data_format", "set_epsilon", "
            "set_image_data_format", "dtype_policy", "set_dtype_policy", "disable_interactive_logging",
            "enable_interactive_logging", "is_interactive_logging_enabled", "enable_flash_attention",
            "disable_flash_attention", "is_flash_attention_enabled", "max_epochs", "set_max_epochs",
-           "max_steps_per_epoch", "set_max_steps_per_epoch"]
+           "max_steps_per_epoch", "set_max_steps_per_epoch", "enable_unsafe_deserialization"]

@@ -16,6 +16,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.saving import registry
+from cornu.saving.registry import keras_export
 from cornu.saving.custom_object_scope import CustomObjectScope
 
 _LOCAL = threading.local()
@@ -113,7 +114,33 @@ class SafeModeScope:
 def in_safe_mode():
     """Whether the current load runs in safe mode (the default: True)."""
     mode = getattr(_LOCAL, "safe_mode", None)
-    return True if mode is None else bool(mode)
+    if mode is None:
+        return not _unsafe_everywhere()
+    return bool(mode)
+
+
+_UNSAFE_KEY = "unsafe_deserialization"
+
+
+@keras_export("keras.config.enable_unsafe_deserialization")
+def enable_unsafe_deserialization():
+    """Turns safe mode off for every later load in this thread, as if each passed
+    ``safe_mode=False`` (Lambda layers' Python bytecode is then run): only for files you trust.
+    ``cornu.backend.clear_session()`` turns it back on.
+
+    Example:
+    >>> cornu.config.enable_unsafe_deserialization()
+    >>> model = cornu.saving.load_model("trusted_lambda_model.keras")
+    """
+    from cornu.backend.common import global_state
+
+    global_state.set_global_attribute(_UNSAFE_KEY, True)
+
+
+def _unsafe_everywhere():
+    from cornu.backend.common import global_state
+
+    return bool(global_state.get_global_attribute(_UNSAFE_KEY))
 
 
 def _class_module_and_name(obj):
@@ -280,8 +307,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
 
 
 def _deserialize(config, custom_objects, safe_mode):
-    if safe_mode and getattr(_LOCAL, "safe_mode", None) is False:
-        safe_mode = False  # inherit an explicit safe_mode=False from the outer loading call
+    if safe_mode and (getattr(_LOCAL, "safe_mode", None) is False or _unsafe_everywhere()):
+        safe_mode = False  # an outer loading call's safe_mode=False, or enable_unsafe_deserialization()
     if config is None or isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, str):
@@ -311,7 +338,8 @@ def _deserialize(config, custom_objects, safe_mode):
         if safe_mode:
             raise ValueError(
                 "Requested the deserialization of a Python lambda, which runs arbitrary bytecode and is disallowed "
-                "by default. If you trust the source of this file, pass `safe_mode=False` to the loading function."
+                "by default. If you trust the source of this file, pass `safe_mode=False` to the loading function "
+                "(or call `cornu.config.enable_unsafe_deserialization()`)."
             )
         from cornu.saving.lambda_serialization import deserialize_function
 

@@ -151,3 +151,18 @@ def test_registered_subclassed_model_round_trip(tmp_path):
     restored = cornu.saving.load_model(tmp_path / "net.keras")
     assert type(restored) is TwoStageNet and restored.units == 4
     np.testing.assert_allclose(restored.predict(x, verbose=0), expected, atol=1e-6)
+
+
+def test_enable_unsafe_deserialization_turns_safe_mode_off_until_clear_session(tmp_path):
+    inputs = cornu.Input(shape=(3,))
+    model = cornu.Model(inputs, cornu.layers.Lambda(lambda t: t * 3.0)(inputs))
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match="enable_unsafe_deserialization"):
+        cornu.saving.load_model(tmp_path / "m.keras")
+    cornu.config.enable_unsafe_deserialization()
+    x = np.ones((1, 3), "float32")
+    restored = cornu.saving.load_model(tmp_path / "m.keras")  # the default safe_mode=True is overridden
+    np.testing.assert_allclose(restored.predict(x, verbose=0), x * 3.0)
+    cornu.backend.clear_session(free_memory=False)
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        cornu.saving.load_model(tmp_path / "m.keras")

@@ -192,7 +192,8 @@ class Lambda(Layer):
                 "or a locally defined function). Loading it would run arbitrary code, so it is disallowed by "
                 "default. If you trust the source of this file, pass `safe_mode=False` to the loading function "
                 "(e.g. `cornu.saving.load_model(path, safe_mode=False)` or "
-                "`Lambda.from_config(config, safe_mode=False)`)."
+                "`Lambda.from_config(config, safe_mode=False)`), or call "
+                "`cornu.config.enable_unsafe_deserialization()`."
             )
 
     @classmethod
