@@ -130,3 +130,15 @@ def test_conversion_helpers():
     assert ops.dtype(ops.convert_to_tensor(X, dtype="float16")) == "float16"
     np.testing.assert_array_equal(ops.convert_to_numpy(t), X)
     assert ops.shape(backend.KerasTensor((None, 4))) == (None, 4)
+
+
+def test_convert_to_numpy_of_a_list_of_model_outputs():
+    # A model with a list of outputs gives tensors that may require gradients (torch).
+    import cornu
+
+    inputs = cornu.Input((3,))
+    model = cornu.Model(inputs, [cornu.layers.Dense(2)(inputs), cornu.layers.Dense(2)(inputs)])
+    outputs = model(np.ones((4, 3), "float32"))
+    arrays = ops.convert_to_numpy(outputs)
+    assert arrays.shape == (2, 4, 2)
+    np.testing.assert_array_equal(arrays[0], ops.convert_to_numpy(outputs[0]))

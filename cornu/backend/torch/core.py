@@ -134,6 +134,8 @@ def convert_to_numpy(x):
         if x.dtype == torch.bfloat16:
             return x.view(torch.uint16).numpy().view(ml_dtypes.bfloat16)
         return x.numpy()
+    if isinstance(x, (list, tuple)) and any(isinstance(e, (torch.Tensor, Variable)) for e in x):
+        return np.array([convert_to_numpy(e) for e in x])  # tensors that require grad stack too
     return np.asarray(x)
 
 
