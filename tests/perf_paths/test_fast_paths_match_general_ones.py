@@ -157,3 +157,25 @@ def test_sparse_crossentropy_inside_torch_compile_masks_out_of_range_labels():
     expected = -_log_softmax(logits)[np.arange(4), np.clip(labels, 0, 2)]
     expected[[1, 2]] = 0.0
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("equation, input_shape, output_shape, bias_axes", [
+    ("abc,cde->abde", (2, 5, 6), (None, 3, 4), "de"),   # attention query/key/value projection
+    ("abcd,cde->abe", (2, 5, 3, 4), (None, 6), "e"),    # attention output projection
+    ("ab,bc->ac", (4, 6), (3,), "c"),
+    ("...b,bc->...c", (2, 3, 6), (4,), "c"),
+    ("abc,cde->abde", (2, 5, 6), (None, 3, 4), "e"),    # a bias over part of the kept axes
+    ("abc,cd->abd", (2, 5, 6), (None, 4), None),
+    ("abc,acd->abd", (2, 5, 6), (None, 4), None),       # not one matrix product: einsum
+])
+def test_einsum_dense_as_one_matmul_matches_numpy_einsum(equation, input_shape, output_shape, bias_axes):
+    layer = layers.EinsumDense(equation, output_shape=output_shape, bias_axes=bias_axes,
+                               bias_initializer="random_normal")
+    x = RNG.normal(size=input_shape).astype("float32")
+    out = ops.convert_to_numpy(layer(x))
+    assert (layer._matmul_contracted is not None) == (equation != "abc,acd->abd")
+    kernel = ops.convert_to_numpy(layer.kernel.value)
+    expected = np.einsum(equation, x, kernel)
+    if bias_axes is not None:
+        expected = expected + ops.convert_to_numpy(layer.bias.value)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)

@@ -4,6 +4,7 @@ import re
 
 from cornu import activations, constraints, initializers, ops, regularizers
 from cornu.initializers.random_initializers import VarianceScaling
+from cornu.layers.core.einsum_as_matmul import einsum_as_matmul, matmul_form
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.saving.registry import keras_export
@@ -140,6 +141,7 @@ class EinsumDense(Layer):
                  bias_constraint=None, lora_rank=None, lora_alpha=None, gptq_unpacked_column_size=None,
                  quantization_config=None, **kwargs):
         super().__init__(**kwargs)
+        self._matmul_contracted = None  # set by build: see einsum_as_matmul
         if lora_rank is not None or quantization_config is not None or gptq_unpacked_column_size is not None:
             raise NotImplementedError(
                 "LoRA, GPTQ and quantization are not available in cornu's EinsumDense yet. Received: "
@@ -190,6 +192,7 @@ class EinsumDense(Layer):
                 f"Received: input_shape={tuple(input_shape)}, output_shape={self.partial_output_shape}"
             )
         self.input_spec = InputSpec(ndim=len(input_shape))
+        self._matmul_contracted = matmul_form(*split_equation(self.equation))
         self.kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape),
                                       initializer=self._kernel_initializer_for(input_axes, output_axes),
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
@@ -200,9 +203,13 @@ class EinsumDense(Layer):
             self.bias = None
 
     def call(self, inputs, training=None):
-        x = ops.einsum(self.equation, inputs, self.kernel)
-        if self.bias is not None:
-            x = ops.add(x, self.bias)
+        contracted = self._matmul_contracted
+        if contracted is not None and None not in tuple(inputs.shape):
+            x = einsum_as_matmul(inputs, self.kernel, self.bias, contracted_axes=contracted)
+        else:
+            x = ops.einsum(self.equation, inputs, self.kernel)
+            if self.bias is not None:
+                x = ops.add(x, self.bias)
         if self.activation is not None:
             x = self.activation(x)
         return x
