@@ -4,6 +4,8 @@ in every attention projection). They run as ``reshape -> matmul (+ bias) -> resh
 large matrix product instead of a batched one, and on PyTorch the bias added inside it
 (``addmm``), with one autograd node fewer."""
 
+import math
+
 from cornu import ops
 from cornu.ops.affine import matmul_add
 
@@ -13,14 +15,13 @@ def matmul_form(input_spec, kernel_spec, output_spec, elided):
     (``elided`` "left": the "..." axes are kept too), else None."""
     if elided not in (None, "left"):
         return None
-    letters = input_spec + kernel_spec
     if len(set(input_spec)) != len(input_spec) or len(set(kernel_spec)) != len(kernel_spec):
         return None
     contracted = "".join(c for c in kernel_spec if c in input_spec and c not in output_spec)
     if not contracted or not kernel_spec.startswith(contracted) or not input_spec.endswith(contracted):
         return None
     kept, remaining = input_spec[:len(input_spec) - len(contracted)], kernel_spec[len(contracted):]
-    if output_spec != kept + remaining or len(set(letters)) != len(set(input_spec) | set(kernel_spec)):
+    if output_spec != kept + remaining:
         return None
     return len(contracted)
 
@@ -29,12 +30,7 @@ def einsum_as_matmul(inputs, kernel, bias, contracted_axes):
     """The product of ``inputs`` and ``kernel`` over the last ``contracted_axes`` axes of the
     inputs, plus ``bias`` (None, or broadcast over the output's trailing axes)."""
     kernel_shape = tuple(kernel.shape)
-    inner = 1
-    for d in kernel_shape[:contracted_axes]:
-        inner *= d
-    outer = 1
-    for d in kernel_shape[contracted_axes:]:
-        outer *= d
+    inner, outer = math.prod(kernel_shape[:contracted_axes]), math.prod(kernel_shape[contracted_axes:])
     lead_shape = tuple(inputs.shape)[:len(inputs.shape) - contracted_axes]
     flat_inputs = ops.reshape(inputs, (-1, inner))
     flat_kernel = ops.reshape(kernel, (inner, outer))
