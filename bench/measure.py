@@ -100,6 +100,7 @@ def run_keras_api(module_name, workload, backend, plan, x, y, result):
     """cornu or keras: build with the public API, ``fit`` on in-memory numpy arrays."""
     keras = importlib.import_module(module_name)
     result["library_version"] = getattr(keras, "__version__", None)
+    result["library_path"] = os.path.dirname(os.path.realpath(keras.__file__))
     result["library_backend"] = keras.backend.backend()
     if result["library_backend"] != backend:
         raise RuntimeError(f"{module_name} runs on {result['library_backend']}, expected {backend}")

@@ -51,7 +51,7 @@ def _native_step(net, x, y, clock):
 def main(rounds=6, steps=50, cfg=None):
     """Prints the per-phase times; returns them (``{"cornu": [...], "native": [...]}``, µs)."""
     import cornu
-    from cornu.backend.common.global_state import structure_memo
+    from cornu.backend.common.global_state import structure_cache
 
     from bench.native import torch_models
     from bench.workloads import common, mlp
@@ -68,7 +68,7 @@ def main(rounds=6, steps=50, cfg=None):
     net = torch_models.make("mlp", cfg, seed=0)
     totals = {"cornu": np.zeros(len(PHASES)), "native": np.zeros(len(PHASES))}
     for round_index in range(rounds):
-        with structure_memo():  # as inside fit
+        with structure_cache():  # as inside fit
             for i in range(steps):
                 xb, yb = torch.from_numpy(x[i * batch:(i + 1) * batch]), torch.from_numpy(y[i * batch:(i + 1) * batch])
                 phases = _cornu_step(model, variables, xb, yb, time.perf_counter)

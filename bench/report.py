@@ -9,7 +9,7 @@ import statistics
 
 METRICS = ("step_ms", "samples_per_s", "build_s", "first_epoch_s", "predict_samples_per_s", "latency_ms",
            "peak_rss_mb")
-IMPL_ORDER = ("cornu", "keras", "native")
+IMPL_ORDER = ("cornu", "baseline", "keras", "native")
 
 # The targets of issue 7, as (ratio name, numerator impl, denominator impl, metric, limit).
 # A ratio is "met" when it is at most the limit; None means "report only".
@@ -20,6 +20,10 @@ RATIOS = (
     ("model(x) cornu/keras", "cornu", "keras", "latency_ms", 1.0),
     ("first epoch cornu/keras", "cornu", "keras", "first_epoch_s", 1.0),
     ("peak RSS cornu/keras", "cornu", "keras", "peak_rss_mb", 1.0),
+    # Against another cornu checkout (``--baseline DIR``): a change must not slow cornu down.
+    ("step cornu/baseline", "cornu", "baseline", "step_ms", None),
+    ("model(x) cornu/baseline", "cornu", "baseline", "latency_ms", None),
+    ("first epoch cornu/baseline", "cornu", "baseline", "first_epoch_s", None),
 )
 # Issue 7 asks cornu to be 1.5x faster than Keras on torch for these workloads.
 FASTER_ON_TORCH = {"mlp": 1 / 1.5, "lstm": 1 / 1.5}
@@ -72,7 +76,7 @@ def ratios(summary):
                 continue
             if name == "step cornu/keras" and backend == "torch":
                 limit = FASTER_ON_TORCH.get(workload, limit)
-            row[name] = {"value": a / b, "target": limit, "met": a / b <= limit}
+            row[name] = {"value": a / b, "target": limit, "met": None if limit is None else a / b <= limit}
         out.append(row)
     return out
 
@@ -108,14 +112,19 @@ def _results_table(summary):
 
 
 def _ratios_table(ratio_rows):
-    names = [name for name, *_ in RATIOS]
+    present = {name for row in ratio_rows for name in row}
+    names = [name for name, *_ in RATIOS if name in present]
     lines = ["| workload | backend | " + " | ".join(names) + " |",
              "|---|---|" + "---:|" * len(names)]
     for row in ratio_rows:
         cells = []
         for name in names:
             r = row.get(name)
-            cells.append("-" if r is None else f"{r['value']:.2f} {'ok' if r['met'] else 'MISS'}")
+            if r is None:
+                cells.append("-")
+            else:
+                verdict = {None: "", True: " ok", False: " MISS"}[r["met"]]
+                cells.append(f"{r['value']:.2f}{verdict}")
         lines.append(f"| {row['workload']} | {row['backend']} | " + " | ".join(cells) + " |")
     return lines
 
@@ -135,7 +144,7 @@ def markdown(summary, machine):
         "",
         "Ratios (lower is better for cornu; `ok`/`MISS` against issue 7's targets: step vs native "
         "<= 1.10, vs Keras <= 1.0 (<= 0.67 on torch for mlp and lstm), model(x) vs native <= 2.0, "
-        "first epoch and peak RSS <= Keras's).",
+        "first epoch and peak RSS <= Keras's; against a `--baseline` checkout, report only).",
         "",
         *_ratios_table(ratios(summary)),
     ]

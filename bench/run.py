@@ -5,6 +5,7 @@ Usage:
     python -m bench.run                       # everything, 3 rounds
     python -m bench.run --quick               # the MLP row for every impl, one round
     python -m bench.run --workloads mlp,cnn --backends torch --impls cornu,native --repeats 5
+    python -m bench.run --impls cornu --baseline /path/to/other/checkout   # before/after a change
 
 Each subprocess runs ``python -m bench.measure`` with the backend chosen by the environment:
 ``CORNU_BACKEND`` for cornu, ``KERAS_BACKEND`` for keras (both are removed otherwise).
@@ -53,15 +54,17 @@ def interleaved(configs, repeats):
     return order
 
 
-def subprocess_env(impl, backend, threads=None):
+def subprocess_env(impl, backend, threads=None, baseline_path=None):
     env = dict(os.environ)
     env.pop("CORNU_BACKEND", None)
     env.pop("KERAS_BACKEND", None)
-    if impl == "cornu":
+    if impl in ("cornu", "baseline"):
         env["CORNU_BACKEND"] = backend
     elif impl == "keras":
         env["KERAS_BACKEND"] = backend
-    env["PYTHONPATH"] = REPO_ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    # The baseline's `cornu` package comes first; `bench` itself is always this checkout's.
+    first = [baseline_path] if impl == "baseline" else []
+    env["PYTHONPATH"] = os.pathsep.join(first + [REPO_ROOT] + [env.get("PYTHONPATH", "")])
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if threads:
         env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
@@ -77,22 +80,36 @@ def pin_to_cpus(threads):
     return lambda: os.sched_setaffinity(0, cpus)
 
 
-def run_one(workload, backend, impl, quick, timeout, threads=None):
+def baseline_package_path(checkout, tmp):
+    """A folder holding only a link to the baseline checkout's ``cornu`` package, so that
+    putting it first on ``PYTHONPATH`` swaps cornu and nothing else."""
+    package = os.path.join(os.path.abspath(checkout), "cornu")
+    if not os.path.isfile(os.path.join(package, "__init__.py")):
+        raise SystemExit(f"--baseline must be a cornu checkout (a folder with cornu/__init__.py). "
+                         f"Received: baseline={checkout!r}")
+    os.symlink(package, os.path.join(tmp, "cornu"))
+    return tmp
+
+
+def run_one(workload, backend, impl, quick, timeout, threads=None, baseline_path=None, tiny=False):
     """Runs one configuration in a fresh process; returns its result dict (never raises)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "result.json")
-        cmd = [sys.executable, "-m", "bench.measure", "--workload", workload, "--impl", impl,
-               "--backend", backend, "--out", out] + (["--quick"] if quick else [])
+        measured = "cornu" if impl == "baseline" else impl
+        cmd = [sys.executable, "-m", "bench.measure", "--workload", workload, "--impl", measured,
+               "--backend", backend, "--out", out] + (["--quick"] if quick else []) + (["--tiny"] if tiny else [])
         base = {"workload": workload, "backend": backend, "impl": impl}
         try:
-            proc = subprocess.run(cmd, cwd=REPO_ROOT, env=subprocess_env(impl, backend, threads),
+            # Run from the temporary folder so the current directory does not put this
+            # checkout's cornu ahead of the baseline's.
+            proc = subprocess.run(cmd, cwd=tmp, env=subprocess_env(impl, backend, threads, baseline_path),
                                   preexec_fn=pin_to_cpus(threads), capture_output=True, text=True,
                                   timeout=timeout)
         except subprocess.TimeoutExpired:
             return {**base, "status": "timeout", "error": f"no result within {timeout} s"}
         if os.path.exists(out):
             with open(out) as f:
-                return json.load(f)
+                return {**json.load(f), "impl": impl}
         tail = (proc.stderr or proc.stdout or "").strip().splitlines()
         return {**base, "status": "failed",
                 "error": f"exit code {proc.returncode}: {tail[-1] if tail else 'no output'}"}
@@ -151,6 +168,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="pin each process to this many CPUs "
                         "(default: all; 1 gives steadier numbers on a busy machine)")
     parser.add_argument("--out", help="JSON results path (default bench/results/<time>.json)")
+    parser.add_argument("--baseline", help="another cornu checkout (e.g. a `git worktree` of the commit "
+                        "before a change): adds a `baseline` implementation, run interleaved with the rest")
     args = parser.parse_args(argv)
 
     workloads = parse_list(args.workloads or ("mlp" if args.quick else ",".join(WORKLOADS)),
@@ -166,11 +185,16 @@ def main(argv=None):
                          f"CPUs. Received: threads={args.threads}")
     machine = machine_info()
     machine["threads"] = args.threads or len(os.sched_getaffinity(0))
+    baseline_dir = tempfile.mkdtemp(prefix="cornu-baseline-") if args.baseline else None
+    baseline_path = baseline_package_path(args.baseline, baseline_dir) if args.baseline else None
+    if baseline_path:
+        impls = impls + ["baseline"]
+        machine["baseline"] = os.path.abspath(args.baseline)
     order = interleaved(configurations(workloads, backends, impls), repeats)
     runs = []
     start = time.perf_counter()
     for i, (workload, backend, impl) in enumerate(order, 1):
-        result = run_one(workload, backend, impl, args.quick, args.timeout, args.threads)
+        result = run_one(workload, backend, impl, args.quick, args.timeout, args.threads, baseline_path)
         result["round"] = (i - 1) // (len(order) // repeats)
         runs.append(result)
         _progress(i, len(order), result)

@@ -2,7 +2,8 @@
 
     import cornu as keras
 
-The backend is chosen at import: ``CORNU_BACKEND`` (or ``KERAS_BACKEND``),
+or, for code that says ``import keras``, ``cornu.install_as_keras()`` first (or
+``python -m cornu script.py``). The backend is chosen at import: ``CORNU_BACKEND`` (or ``KERAS_BACKEND``),
 else ``~/.cornu/cornu.json``, else JAX.
 """
 
@@ -26,10 +27,12 @@ from cornu import optimizers
 from cornu import random
 from cornu import regularizers
 from cornu import saving
+from cornu import tree
 from cornu import utils
 from cornu.backend import KerasTensor, StatelessScope, Variable, name_scope
 from cornu.dtype_policies import DTypePolicy, FloatDTypePolicy
 from cornu.initializers import Initializer
+from cornu.keras_alias import install_as_keras
 from cornu.layers import Input, InputSpec, Layer
 from cornu.losses import Loss
 from cornu.metrics import Metric
@@ -38,4 +41,13 @@ from cornu.ops.operation import Operation
 from cornu.optimizers import Optimizer
 from cornu.regularizers import Regularizer
 
-version = __version__
+
+
+def version():
+    """cornu's version string, as ``keras.version()`` gives Keras's.
+
+    Example:
+    >>> cornu.version()
+    '0.1.0'
+    """
+    return __version__

@@ -15,7 +15,7 @@ from cornu.layers.attention.flash_attention import (
     enable_flash_attention,
     is_flash_attention_enabled,
 )
-from cornu.saving.serialization import enable_unsafe_deserialization
+from cornu.serialization.keras_objects import enable_unsafe_deserialization
 from cornu.trainers.debug_limits import max_epochs, max_steps_per_epoch, set_max_epochs, set_max_steps_per_epoch
 from cornu.utils.io_utils import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
 

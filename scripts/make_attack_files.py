@@ -17,7 +17,7 @@ crafted sharded indexes and safetensors headers.
 Nothing here runs a payload: commands only ever ``touch`` the relative file
 ``CORNU_ATTACK_SENTINEL``, and files named as exfiltration targets need not
 exist. ``attacks.json`` lists every file with the entry points that must
-refuse it and the error they must give; ``tests/saving_attacks/`` runs them.
+refuse it and the error they must give; ``tests/saving/attacks/`` runs them.
 """
 
 import base64

@@ -14,7 +14,7 @@ For every model NAME it writes:
 
 plus ``dense_sequential.weights.h5`` (weights only) and a sharded set
 ``conv2d_sharded.weights.json`` + ``conv2d_sharded_0000N.weights.h5``.
-``tests/saving_formats/test_keras_fixture_corpus.py`` loads them all in cornu.
+``tests/saving/formats/test_keras_fixture_corpus.py`` loads them all in cornu.
 """
 
 import os

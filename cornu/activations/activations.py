@@ -5,7 +5,7 @@ eagerly on every backend and symbolically on ``KerasTensor`` inputs.
 """
 
 from cornu import ops
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _remember_logits(output, logits):

@@ -91,6 +91,12 @@ def clear_session(free_memory=True):
         gc.collect()
 
 
+_STEP_MODULE = []
+
+
 def step():
-    """The backend's train/test/predict step module (imported on first use)."""
-    return _load("step")
+    """The backend's train/test/predict step module (imported on first use), as
+    ``cornu/backend/common/step_protocol.py`` describes it."""
+    if not _STEP_MODULE:
+        _STEP_MODULE.append(_load("step"))
+    return _STEP_MODULE[0]

@@ -6,7 +6,7 @@ import warnings
 
 from cornu.callbacks.backup_store import BackupStore
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.trainers import training_state
 
 # The files Keras's BackupAndRestore writes: a folder holding only these is resumed at its epoch.
@@ -70,7 +70,7 @@ class BackupAndRestore(Callback):
         self.double_checkpoint = double_checkpoint
         self.delete_checkpoint = delete_checkpoint
         self._store = BackupStore(self.backup_dir, keep=2 if double_checkpoint else 1)
-        self._fit_session = None  # the running fit's FitSession; None in a custom training loop
+        self._resume_points = None  # the running fit's ResumePoints; None in a custom training loop
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen = -1
         self._current_epoch = 0
@@ -86,7 +86,7 @@ class BackupAndRestore(Callback):
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen = -1
         self._current_epoch = 0
-        self._fit_session = self._find_fit_session()
+        self._resume_points = self._find_resume_points()
         state = self._store.load_latest()
         if state is None:
             self._restore_keras_backup()
@@ -95,7 +95,7 @@ class BackupAndRestore(Callback):
         if optimizer is not None and not optimizer.built:
             optimizer.build(model.trainable_variables)
         training_state.restore_variables(model, state, groups=("model", "optimizer"))
-        session = self._fit_session
+        session = self._resume_points
         if session is not None:
             session.resume_from(state)  # the rest once every callback has run on_train_begin
         else:
@@ -103,8 +103,8 @@ class BackupAndRestore(Callback):
             training_state.restore_callbacks([self], state)
             model._initial_epoch = state.epoch
 
-    def _find_fit_session(self):
-        session = getattr(self._model, "_fit_session", None)
+    def _find_resume_points(self):
+        session = getattr(self._model, "_resume_points", None)
         # A session that already began belongs to an earlier fit that crashed, not to this run.
         if session is None or session.started or not session.owns(self):
             return None
@@ -126,7 +126,7 @@ class BackupAndRestore(Callback):
             with open(metadata) as f:
                 epoch = int(json.load(f)["epoch"])
             self._current_epoch = epoch
-            session = self._fit_session
+            session = self._resume_points
             if session is not None:
                 session.resume_from_epoch(epoch)
             else:
@@ -159,16 +159,16 @@ class BackupAndRestore(Callback):
         return False
 
     def _save(self, epoch, step):
-        session = self._fit_session
+        session = self._resume_points
         if session is not None:
-            # Taken after every callback has seen this batch/epoch (see FitSession).
+            # Taken after every callback has seen this batch/epoch (see ResumePoints).
             session.request_checkpoint(self._store.save)
             return
         self._store.save(training_state.capture_training_state(self.model, [self], None, epoch, step))
 
     def on_train_end(self, logs=None):
         # Reached only when `fit` ends normally: a crash keeps the backup for the next run.
-        self._fit_session = None
+        self._resume_points = None
         if self.delete_checkpoint:
             self._store.delete_all()
 

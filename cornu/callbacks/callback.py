@@ -1,6 +1,6 @@
 """The base ``Callback``: hooks called by ``fit``, ``evaluate`` and ``predict``."""
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils.python_utils import default
 from cornu.utils.python_utils import is_default
 

@@ -6,7 +6,7 @@ from cornu import backend
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.history import History
 from cornu.callbacks.progbar_logger import ProgbarLogger
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils.python_utils import is_default
 from cornu.utils.python_utils import pythonify_logs
 

@@ -7,7 +7,7 @@ import os
 import numpy as np
 
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _csv_value(value):

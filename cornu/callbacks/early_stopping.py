@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from cornu.callbacks.monitor_callback import MonitorCallback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 
 

@@ -1,7 +1,7 @@
 """``History``: the per-epoch metric values that ``fit`` returns."""
 
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.callbacks.History")

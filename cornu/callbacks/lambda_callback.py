@@ -1,7 +1,7 @@
 """``LambdaCallback``: a callback made from plain functions."""
 
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.callbacks.LambdaCallback")

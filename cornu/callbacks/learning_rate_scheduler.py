@@ -4,7 +4,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.callbacks.monitor_callback import MonitorCallback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _INSTALL_HINT = (
     "OrbaxCheckpoint requires the 'orbax-checkpoint' package. You can install it via "

@@ -1,7 +1,7 @@
 """``ProgbarLogger``: drives the progress bar from ``fit``/``evaluate``/``predict``."""
 
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 from cornu.utils.progbar import Progbar
 

@@ -8,7 +8,7 @@ from cornu.callbacks.learning_rate_scheduler import log_learning_rates
 from cornu.callbacks.learning_rate_scheduler import optimizers_of
 from cornu.callbacks.learning_rate_scheduler import read_learning_rate
 from cornu.callbacks.monitor_callback import MonitorCallback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 
 

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _jsonable(value):

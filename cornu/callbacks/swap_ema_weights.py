@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.callbacks.SwapEMAWeights")

@@ -9,7 +9,7 @@ import numpy as np
 from cornu import backend
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.event_file_writer import EventFileWriter
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _EMBEDDING_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
 

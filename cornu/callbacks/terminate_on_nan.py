@@ -3,7 +3,7 @@
 import math
 
 from cornu.callbacks.callback import Callback
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 
 

@@ -2,7 +2,7 @@
 
 from cornu import backend
 from cornu import ops
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _norms(w, axis):

@@ -4,7 +4,7 @@ float32), ``"mixed_bfloat16"``, ..."""
 from cornu.backend import config
 from cornu.backend.common import global_state
 from cornu.backend.common.dtypes import FLOAT, standardize_dtype
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # The default policy lives in the (thread-local) global state, so `clear_session()` resets it,
 # as in Keras.

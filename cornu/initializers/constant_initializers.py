@@ -3,7 +3,7 @@
 from cornu import backend
 from cornu import ops
 from cornu.initializers.initializer import Initializer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.initializers.Constant", "keras.initializers.constant")
@@ -31,7 +31,7 @@ class Constant(Initializer):
     def from_config(cls, config):
         value = config["value"]
         if isinstance(value, dict):
-            from cornu.saving.serialization import deserialize_keras_object
+            from cornu.serialization.keras_objects import deserialize_keras_object
 
             value = deserialize_keras_object(value)
         return cls(value)

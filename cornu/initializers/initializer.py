@@ -1,6 +1,6 @@
 """The ``Initializer`` base class."""
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.initializers.Initializer", "keras.Initializer")

@@ -13,7 +13,7 @@ import numpy as np
 from cornu import ops
 from cornu import random
 from cornu.initializers.initializer import Initializer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # sqrt(scale / fan) is the stddev *after* truncation at two standard deviations;
 # this is the stddev of a unit normal truncated to [-2, 2].
@@ -22,7 +22,7 @@ _TRUNCATED_NORMAL_STDDEV = 0.87962566103423978
 
 def _serialize_seed(seed):
     if isinstance(seed, random.SeedGenerator):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         return serialize_keras_object(seed)
     return seed
@@ -36,7 +36,7 @@ class RandomInitializer(Initializer):
         if seed is None:
             seed = python_random.randint(1, int(1e9))
         elif isinstance(seed, dict):
-            from cornu.saving.serialization import deserialize_keras_object
+            from cornu.serialization.keras_objects import deserialize_keras_object
 
             seed = deserialize_keras_object(seed)
         elif isinstance(seed, np.integer):

@@ -131,17 +131,10 @@ from cornu.layers.reshaping.up_sampling3d import UpSampling3D
 from cornu.layers.reshaping.zero_padding1d import ZeroPadding1D
 from cornu.layers.reshaping.zero_padding2d import ZeroPadding2D
 from cornu.layers.reshaping.zero_padding3d import ZeroPadding3D
+from cornu.serialization.object_namespace import ObjectNamespace
 
 
-def serialize(layer):
-    """Returns the config dict of ``layer`` (Keras format)."""
-    from cornu.saving.serialization import serialize_keras_object
 
-    return serialize_keras_object(layer)
-
-
-def deserialize(config, custom_objects=None):
-    """Rebuilds a layer from :func:`serialize`'s output."""
-    from cornu.saving.serialization import deserialize_keras_object
-
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+serialize, deserialize = ObjectNamespace("layer", "keras.layers", {}, argument="layer").public_functions(
+    example='{"class_name": "Dense", "config": {"units": 2}}', with_get=False
+)

@@ -1,7 +1,7 @@
 """``InputSpec``: what a layer accepts, checked before any work is done."""
 
 from cornu import backend
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.InputSpec", "keras.layers.InputSpec")

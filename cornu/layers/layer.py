@@ -23,8 +23,10 @@ from cornu.layers.input_spec import assert_input_compatibility
 from cornu.layers.layer_config import _LEGACY_KWARGS, LayerConfig, _tuplify  # noqa: F401  (_tuplify re-exported)
 from cornu.layers.layer_state import _FLOAT_DTYPES, LAYERS_WITH_LOSSES, LayerState
 from cornu.ops.node import Node
-from cornu.ops.operation import Operation, any_symbolic_tensors
-from cornu.saving.registry import keras_export
+from cornu.ops.decorator import any_symbolic_tensors
+from cornu.ops.operation import Operation
+from cornu.serialization.registry import keras_export
+from cornu.tree import is_shape
 
 _CALL_CONTEXT = threading.local()
 
@@ -50,11 +52,20 @@ def _call_signature_info(call_fn):
 def _wrap_build(build):
     @functools.wraps(build)
     def build_wrapper(self, *args, **kwargs):
-        with backend.name_scope(self.name, caller=self):
-            build(self, *args, **kwargs)
+        # A subclass's `build` calling `super().build(...)` runs the parent's wrapper too: only the
+        # outermost one locks the state, once the whole build is done (as Keras, which wraps once).
+        depth = self.__dict__.get("_build_depth", 0)
+        self.__dict__["_build_depth"] = depth + 1
+        try:
+            with backend.name_scope(self.name, caller=self):
+                build(self, *args, **kwargs)
+        finally:
+            self.__dict__["_build_depth"] = depth
         if self._build_shapes is None:
             self._build_shapes = _record_shapes(build, args, kwargs)
         self.built = True
+        if depth == 0:
+            self._lock_state()
 
     build_wrapper._cornu_wrapped = True
     return build_wrapper
@@ -67,9 +78,62 @@ def _record_shapes(build, args, kwargs):
     return shapes
 
 
+@functools.lru_cache(maxsize=None)
+def _init_signature(cls):
+    signature = inspect.signature(cls.__init__)
+    params = list(signature.parameters.values())[1:]
+    positional_only = any(p.kind is inspect.Parameter.POSITIONAL_ONLY for p in params)
+    return signature, positional_only
+
+
+def _constructor_arguments(cls, obj, args, kwargs):
+    """The constructor's arguments by name, defaults included (as Keras's automatic config has
+    them), or None when they cannot be passed back by name (positional-only or ``*args``)."""
+    signature, positional_only = _init_signature(cls)
+    if positional_only:
+        return None
+    try:
+        bound = signature.bind(obj, *args, **kwargs)
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    arguments = {}
+    for index, (name, value) in enumerate(bound.arguments.items()):
+        kind = signature.parameters[name].kind
+        if index == 0:
+            continue  # self
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(value)
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            if value:
+                return None
+        else:
+            arguments[name] = value
+    return arguments
+
+
 def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else x
 
+
+
+class _SetBySuperInit:
+    """Class-level stand-in for an attribute that ``Layer.__init__`` sets on the instance.
+
+    The instance's own value hides it, so a normal layer never reaches it; a layer whose
+    ``__init__`` forgot ``super().__init__()`` gets Keras's error instead of an AttributeError.
+    """
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, layer, owner=None):
+        if layer is None:
+            return self
+        raise RuntimeError(
+            f"In layer '{type(layer).__name__}', you forgot to call `super().__init__()` as the first "
+            "statement in the `__init__()` method. Go add it!"
+        )
 
 
 @keras_export("keras.Layer", "keras.layers.Layer")
@@ -88,18 +152,14 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
     >>> y = Scale()(np.ones((2, 3)))
     """
 
+    # Read first by `__call__` (eager and symbolic) and `add_weight`.
+    autocast = _SetBySuperInit()
+    _dtype_policy = _SetBySuperInit()
+    _call_has_training_arg = _SetBySuperInit()
+
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
-        # Remember plain constructor arguments: they become the automatic config.
-        try:
-            bound = inspect.signature(cls.__init__).bind(obj, *args, **kwargs)
-            init_args = {k: v for k, v in bound.arguments.items() if k != "self"}
-            extra = init_args.pop("kwargs", None)
-            if isinstance(extra, dict):
-                init_args.update(extra)
-        except TypeError:
-            init_args = None
-        object.__setattr__(obj, "_init_args", init_args)
+        object.__setattr__(obj, "_init_args", _constructor_arguments(cls, obj, args, kwargs))
         return obj
 
     def __init_subclass__(cls, **kwargs):
@@ -120,7 +180,11 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
 
         self._dtype_policy = dtype_policies.get(dtype)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self._trainable = bool(trainable)
+        if not isinstance(trainable, bool):
+            raise ValueError(
+                f"Expected `trainable` to be a boolean. Received: trainable={trainable} (of type {type(trainable)})"
+            )
+        self._trainable = trainable
         self.autocast = autocast
         self.built = False
         self._build_shapes = None
@@ -185,8 +249,14 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
 
     # ----------------------------------------------------------------- call
     def build(self, input_shape=None):
-        """Creates the layer's variables for inputs of ``input_shape``. Override it."""
+        """Creates the layer's variables for inputs of ``input_shape``. Override it.
+
+        When ``build`` returns (on the first call, or called directly) the layer's state is
+        locked: a later ``add_weight`` or a new sub-layer attribute raises a ``ValueError``.
+        """
         self.built = True
+        if type(self).build is Layer.build:  # not reached through `super().build()`
+            self._lock_state()
 
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement `call()`.")
@@ -340,10 +410,6 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
             shapes = optree.tree_map(_shape_of, args[0], none_is_leaf=True) if args else None
             out_shape = self.compute_output_shape(shapes)
             dtype = self.compute_dtype
-
-            def is_shape(s):
-                return isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s)
-
             return optree.tree_map(lambda s: KerasTensor(s, dtype=dtype), out_shape, is_leaf=is_shape, none_is_leaf=True)
         kwargs = dict(kwargs)
         if self._call_has_training_arg and kwargs.get("training") is None:
@@ -408,6 +474,9 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
     @property
     def output(self):
         return self._node_tensors("output")
+
+    def _obj_type(self):
+        return "Layer"
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -14,7 +14,7 @@ class LayerConfig:
 
     def get_config(self):
         """The constructor arguments as a JSON-able dict (``cls.from_config`` rebuilds the layer)."""
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = {"name": self.name, "trainable": self.trainable, "dtype": serialize_keras_object(self._dtype_policy)}
         if self.activity_regularizer is not None:

@@ -3,15 +3,27 @@
 State is found by walking the layer's attributes (lists, tuples and dicts are
 opened), so assigning a Variable, a Layer, a Metric or a SeedGenerator to an
 attribute is all it takes to track it.
+
+Once ``build`` has run, a layer's state is locked, as in Keras: creating a
+variable with ``add_weight`` or assigning a new Variable, Layer, Metric or
+SeedGenerator to an attribute raises a ``ValueError``. Re-assigning state the
+layer already tracks, deleting it, and any non-state attribute stay allowed.
+Code that legitimately grows a built layer (LoRA adapters, a model's
+``compile``) opens ``layer._state_unlocked()`` or ``state_lock_lifted()``.
+Functional and Sequential models stay open, as in Keras. Unlike Keras, an
+element appended in place to a list attribute after build is not checked.
 """
 
+import contextlib
 import functools
+import threading
 import weakref
 
 import numpy as np
 
 from cornu import backend
-from cornu.backend.common.global_state import bump_structure_version, memoized_structure
+from cornu.backend.common.global_state import bump_structure_version, cached_structure
+from cornu.backend.common.variables import install_weight_hooks
 from cornu.random.seed_generator import SeedGenerator
 
 # Layers that hold per-call losses; cleared at the start of each outermost call.
@@ -19,20 +31,141 @@ LAYERS_WITH_LOSSES = weakref.WeakSet()
 _FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
-def remembered_walk(method):
+def structure_cached(method):
     """Makes a no-argument method's list result (a walk over the structure) remembered while a
-    ``structure_memo`` is open; callers get their own copy of the list."""
+    ``structure_cache`` is open; callers get their own copy of the list."""
     key = method.__qualname__
 
     @functools.wraps(method)
-    def remembered(self):
-        return list(memoized_structure(self, key, lambda: method(self)))
+    def cached(self):
+        return list(cached_structure(self, key, lambda: method(self)))
 
-    return remembered
+    return cached
+
+
+STATE_LOCKED_MESSAGE = (
+    "You cannot add new elements of state (variables or sub-layers) to a layer that is already built. "
+    "All state must be created in the `__init__()` method or in the `build()` method."
+)
+# Open while `state_lock_lifted()` is (e.g. during `Trainer.compile`, which Keras runs with tracking off).
+_LOCK_LIFTED = threading.local()
+
+
+@contextlib.contextmanager
+def state_lock_lifted():
+    """While open, built layers accept new state (Keras's ``no_automatic_dependency_tracking``).
+
+    For library code that attaches objects to a built model on purpose, such as
+    ``compile`` setting up its loss tracker.
+
+    Example:
+    >>> with state_lock_lifted():
+    ...     model._loss_tracker = cornu.metrics.Mean(name="loss")
+    """
+    depth = getattr(_LOCK_LIFTED, "depth", 0)
+    _LOCK_LIFTED.depth = depth + 1
+    try:
+        yield
+    finally:
+        _LOCK_LIFTED.depth = depth
+
+
+def _state_types():
+    global _STATE_TYPES
+    if _STATE_TYPES is None:
+        from cornu.metrics.metric import Metric
+
+        _STATE_TYPES = (backend.Variable, LayerState, Metric, SeedGenerator)
+    return _STATE_TYPES
+
+
+_STATE_TYPES = None
+_MAY_HOLD_VARIABLES = (backend.Variable, list, tuple, dict)
+# Bookkeeping attributes that never hold the layer's own state.
+_NEVER_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_init_args", "_own_variables"})
+
+
+def _record_variables(value, own):
+    """Appends the Variables in ``value`` to ``own`` in assignment order (Keras orders a layer's
+    weights by when they were tracked, ``add_weight`` and attribute assignment alike)."""
+    if isinstance(value, backend.Variable):
+        found = (value,)
+    elif isinstance(value, (list, tuple, dict)) and value:
+        found = [v for v in _flatten_containers([value]) if isinstance(v, backend.Variable)]
+    else:
+        return
+    for variable in found:
+        if not any(variable is v for v in own):
+            own.append(variable)
 
 
 class LayerState:
     """Mixin of ``Layer``: creating and finding variables, weights and losses."""
+
+    def __setattr__(self, name, value):
+        # Plain values on an unlocked layer (most assignments in `__init__`) skip all bookkeeping.
+        if isinstance(value, _MAY_HOLD_VARIABLES) or self.__dict__.get("_state_locked", False):
+            self._track_assignment(name, value)
+        super().__setattr__(name, value)
+
+    def _track_assignment(self, name, value):
+        own = self.__dict__.get("_own_variables")
+        if own is None or name in _NEVER_TRACKED or name in self._untracked_attrs:
+            return
+        if self.__dict__.get("_state_locked", False) and not getattr(_LOCK_LIFTED, "depth", 0):
+            self._check_no_new_state(name, value)
+        _record_variables(value, own)
+
+    def __delattr__(self, name):
+        value = self.__dict__.get(name)
+        super().__delattr__(name)
+        if isinstance(value, backend.Variable):
+            own = self.__dict__.get("_own_variables", [])
+            own[:] = [v for v in own if v is not value]
+
+    def _check_no_new_state(self, name, value):
+        """Raises when ``value`` holds a Variable, Layer, Metric or SeedGenerator this layer does not
+        track yet (the check behind the state lock)."""
+        state_types = _state_types()
+        if isinstance(value, state_types):
+            candidates = (value,)
+        elif isinstance(value, (list, tuple, dict)):
+            candidates = [v for v in _flatten_containers([value]) if isinstance(v, state_types)]
+        else:
+            return
+        if not candidates:
+            return
+        tracked = {id(v) for v in self._own_variables}
+        tracked.update(id(v) for v in self._tracked_values())
+        if any(id(v) not in tracked and v is not self for v in candidates):
+            raise ValueError(STATE_LOCKED_MESSAGE)
+
+    def _lock_state(self):
+        """Refuses new state from now on; called when the outermost ``build`` returns.
+
+        Models whose structure is a graph or a list of layers (Functional, Sequential) override
+        it to stay open, as in Keras.
+        """
+        self.__dict__["_state_locked"] = True
+
+    @contextlib.contextmanager
+    def _state_unlocked(self):
+        """Lets this built layer take new state inside the block, then restores the lock.
+
+        Example:
+        >>> with layer._state_unlocked():
+        ...     layer.scale = layer.add_weight(shape=(), initializer="ones", name="scale")
+        """
+        previous = self.__dict__.get("_state_locked", False)
+        self.__dict__["_state_locked"] = False
+        try:
+            yield self
+        finally:
+            self.__dict__["_state_locked"] = previous
+
+    def _check_state_unlocked(self):
+        if self.__dict__.get("_state_locked", False) and not getattr(_LOCK_LIFTED, "depth", 0):
+            raise ValueError(STATE_LOCKED_MESSAGE)
 
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
                    constraint=None, aggregation="none", overwrite_with_gradient=False, name=None):
@@ -41,6 +174,7 @@ class LayerState:
         Example:
         >>> self.kernel = self.add_weight(shape=(4, 8), initializer="glorot_uniform", name="kernel")
         """
+        self._check_state_unlocked()
         from cornu import constraints, initializers, regularizers
 
         if isinstance(shape, str):
@@ -77,7 +211,7 @@ class LayerState:
         """Attribute values in assignment order, with lists/tuples/dicts opened."""
         skip = self._untracked_attrs
         for key, value in vars(self).items():
-            if key in ("_inbound_nodes", "_outbound_nodes", "_init_args", "_own_variables") or key in skip:
+            if key in _NEVER_TRACKED or key in skip:
                 continue
             if isinstance(value, (list, tuple)):
                 yield from _flatten_containers(value)
@@ -87,7 +221,7 @@ class LayerState:
                 yield value
 
     @property
-    @remembered_walk
+    @structure_cached
     def _layers(self):
         seen = set()
         layers = []
@@ -97,9 +231,10 @@ class LayerState:
                 layers.append(value)
         return layers
 
-    @remembered_walk
+    @structure_cached
     def _own_state(self):
-        """Own variables: ``add_weight`` ones, then Variables assigned as attributes."""
+        """Own variables in the order they were tracked (``add_weight`` and attribute assignment
+        alike), then any reached only through a container changed in place."""
         seen = {id(v) for v in self._own_variables}
         extra = []
         for value in self._tracked_values():
@@ -117,12 +252,12 @@ class LayerState:
         """
         return [v for v in own if v._created_trainable] + [v for v in own if not v._created_trainable]
 
-    @remembered_walk
+    @structure_cached
     def _seed_generators(self):
         return [v for v in self._tracked_values() if isinstance(v, SeedGenerator)]
 
     def _flatten_layers(self, include_self=True, recursive=True):
-        return list(memoized_structure(
+        return list(cached_structure(
             self, ("_flatten_layers", include_self, recursive),
             lambda: self._walk_flatten_layers(include_self, recursive)))
 
@@ -161,7 +296,7 @@ class LayerState:
         return out
 
     @property
-    @remembered_walk
+    @structure_cached
     def weights(self):
         """All weight variables: this layer's own, then its sub-layers' (no seeds, no metrics)."""
         own = self._own_state()
@@ -171,7 +306,7 @@ class LayerState:
         return self._unique(out)
 
     @property
-    @remembered_walk
+    @structure_cached
     def trainable_weights(self):
         if not self._trainable:
             return []
@@ -181,7 +316,7 @@ class LayerState:
         return self._unique(out)
 
     @property
-    @remembered_walk
+    @structure_cached
     def non_trainable_weights(self):
         if not self._trainable:
             return self.weights
@@ -195,7 +330,7 @@ class LayerState:
         return self.trainable_weights
 
     @property
-    @remembered_walk
+    @structure_cached
     def non_trainable_variables(self):
         """Non-trainable weights plus the state of seed generators."""
         out = list(self.non_trainable_weights)
@@ -204,7 +339,7 @@ class LayerState:
         return self._unique(out)
 
     @property
-    @remembered_walk
+    @structure_cached
     def variables(self):
         out = list(self.weights)
         for layer in self._flatten_layers():
@@ -219,7 +354,7 @@ class LayerState:
         return out
 
     @property
-    @remembered_walk
+    @structure_cached
     def metrics(self):
         from cornu.metrics import Metric
 
@@ -283,7 +418,7 @@ class LayerState:
                     out.append(variable.regularizer(variable.value))
         return out
 
-    @remembered_walk
+    @structure_cached
     def _loss_sources(self):
         """Every layer with its own variables, in the order ``losses`` reports them."""
         return [(layer, layer._own_state()) for layer in self._flatten_layers()]
@@ -297,3 +432,26 @@ def _flatten_containers(values):
             yield from _flatten_containers(list(v.values()))
         else:
             yield v
+
+
+def _initializer_from_name(name):
+    from cornu import initializers
+
+    return initializers.get(name)
+
+
+def _is_regularizer(value):
+    from cornu.regularizers import Regularizer
+
+    return isinstance(value, Regularizer)
+
+
+def _is_constraint(value):
+    from cornu.constraints import Constraint
+
+    return isinstance(value, Constraint)
+
+
+# Variables made directly (``cornu.Variable("zeros", shape=(2,))``) resolve initializer names and
+# check regularizers and constraints through these, so the backend never imports them.
+install_weight_hooks(_initializer_from_name, _is_regularizer, _is_constraint)

@@ -19,7 +19,6 @@ from cornu.losses.hinge import (
     squared_hinge,
     tversky,
 )
-from cornu.losses.lookup import deserialize_from_table, get_from_table
 from cornu.losses.loss import Loss, reduce_weighted_values
 from cornu.losses.loss_function_wrapper import LossFunctionWrapper
 from cornu.losses.probabilistic import (
@@ -57,7 +56,7 @@ from cornu.losses.regression import (
     mean_squared_logarithmic_error,
 )
 from cornu.losses.similarity import Circle, circle
-from cornu.saving.registry import keras_export
+from cornu.serialization.object_namespace import ObjectNamespace
 
 ALL_OBJECTS = {
     Loss,
@@ -126,40 +125,5 @@ ALL_OBJECTS_DICT.update(
     }
 )
 
-
-@keras_export("keras.losses.serialize")
-def serialize(loss):
-    """A loss (``Loss`` instance or function) as a Keras-format config dict.
-
-    Example:
-    >>> cornu.losses.serialize(cornu.losses.MeanSquaredError())["class_name"]
-    'MeanSquaredError'
-    """
-    from cornu.saving.serialization import serialize_keras_object
-
-    return serialize_keras_object(loss)
-
-
-@keras_export("keras.losses.deserialize")
-def deserialize(name, custom_objects=None):
-    """Rebuilds a loss from a name or a config made by :func:`serialize`.
-
-    Example:
-    >>> cornu.losses.deserialize("mse") is cornu.losses.mean_squared_error
-    True
-    """
-    return deserialize_from_table(name, ALL_OBJECTS_DICT, custom_objects=custom_objects, kind="loss")
-
-
-@keras_export("keras.losses.get")
-def get(identifier):
-    """Resolves a loss identifier: a name (aliases like ``"mse"`` included), a config dict, a callable or None.
-
-    Names of classes give a new instance with default arguments; names of
-    functions give the function.
-
-    Example:
-    >>> cornu.losses.get("CategoricalCrossentropy")
-    <CategoricalCrossentropy name=categorical_crossentropy>
-    """
-    return get_from_table(identifier, ALL_OBJECTS_DICT, kind="loss")
+_NAMES = ObjectNamespace("loss", "keras.losses", ALL_OBJECTS_DICT, argument="loss")
+serialize, deserialize, get = _NAMES.public_functions(example="'mse'")

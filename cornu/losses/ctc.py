@@ -3,7 +3,7 @@
 from cornu import ops
 from cornu.losses.loss import Loss
 from cornu.losses.loss_function_wrapper import LossFunctionWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.losses.ctc")

@@ -4,7 +4,7 @@ from cornu import backend
 from cornu import ops
 from cornu.losses.loss import Loss
 from cornu.losses.loss_function_wrapper import LossFunctionWrapper, PlainConfigWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def binary_labels_to_signs(y_true):

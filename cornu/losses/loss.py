@@ -7,26 +7,13 @@ reduces the weighted values the way Keras 3 does.
 """
 
 import math
-import re
 
 from cornu import backend
 from cornu import ops
-from cornu.backend.common import global_state
-from cornu.saving.registry import keras_export
+from cornu.backend.common.naming import auto_name
+from cornu.serialization.registry import keras_export
 
 REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
-
-
-def to_snake_case(name):
-    """``"MeanSquaredError"`` -> ``"mean_squared_error"``, as Keras names things."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-    return name
-
-
-def auto_name(class_name):
-    """A unique default name derived from a class name: ``loss``, ``loss_1``, ..."""
-    return global_state.uniquify(to_snake_case(class_name))
 
 
 def compute_dtype_of(dtype):

@@ -1,7 +1,7 @@
 """``LossFunctionWrapper``: a ``Loss`` made from a plain ``fn(y_true, y_pred, **kwargs)``."""
 
 from cornu.losses.loss import Loss, squeeze_or_expand_to_same_rank
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.src.losses.losses.LossFunctionWrapper", "keras.losses.LossFunctionWrapper")
@@ -41,7 +41,7 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config["fn"] = serialize_keras_object(self.fn)
@@ -60,7 +60,7 @@ def deserialize_function_config(config):
     """Rebuilds the serialized ``fn`` (and any serialized kwarg) of a wrapper's config."""
     if "fn" not in config:
         return config
-    from cornu.saving.serialization import deserialize_keras_object
+    from cornu.serialization.keras_objects import deserialize_keras_object
 
     config = dict(config)
     for key, value in config.items():

@@ -4,7 +4,7 @@ from cornu import backend
 from cornu import ops
 from cornu.losses.loss import Loss, squeeze_or_expand_to_same_rank
 from cornu.losses.loss_function_wrapper import PlainConfigWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def check_broadcastable(y_true, y_pred, fn_name):

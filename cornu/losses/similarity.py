@@ -4,7 +4,7 @@ from cornu import backend
 from cornu import ops
 from cornu.losses.loss import Loss
 from cornu.losses.loss_function_wrapper import LossFunctionWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def positive_negative_masks(query_labels, key_labels, remove_diagonal=True):

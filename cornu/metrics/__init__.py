@@ -7,8 +7,7 @@ Example:
 """
 
 from cornu.losses.hinge import categorical_hinge, hinge, squared_hinge
-from cornu.losses.lookup import deserialize_from_table, get_from_table
-from cornu.losses.loss import to_snake_case
+from cornu.backend.common.naming import to_snake_case
 from cornu.losses.probabilistic import (
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -82,7 +81,7 @@ from cornu.metrics.sensitivity_specificity_metrics import (
     SensitivityAtSpecificity,
     SpecificityAtSensitivity,
 )
-from cornu.saving.registry import keras_export
+from cornu.serialization.object_namespace import ObjectNamespace
 
 ALL_OBJECTS = {
     Metric,
@@ -150,39 +149,5 @@ ALL_OBJECTS_DICT.update(
     }
 )
 
-
-@keras_export("keras.metrics.serialize")
-def serialize(metric):
-    """A metric as a Keras-format config dict.
-
-    Example:
-    >>> cornu.metrics.serialize(cornu.metrics.Mean())["class_name"]
-    'Mean'
-    """
-    from cornu.saving.serialization import serialize_keras_object
-
-    return serialize_keras_object(metric)
-
-
-@keras_export("keras.metrics.deserialize")
-def deserialize(config, custom_objects=None):
-    """Rebuilds a metric from a name or a config made by :func:`serialize`.
-
-    Example:
-    >>> cornu.metrics.deserialize("mse")
-    <MeanSquaredError name=mean_squared_error>
-    """
-    return deserialize_from_table(config, ALL_OBJECTS_DICT, custom_objects=custom_objects, kind="metric")
-
-
-@keras_export("keras.metrics.get")
-def get(identifier):
-    """Resolves a metric identifier: a name (``"mse"``, ``"accuracy"``, ``"AUC"``...), a config, a callable or None.
-
-    Names give a new metric instance with default arguments.
-
-    Example:
-    >>> cornu.metrics.get("categorical_accuracy")
-    <CategoricalAccuracy name=categorical_accuracy>
-    """
-    return get_from_table(identifier, ALL_OBJECTS_DICT, kind="metric")
+_NAMES = ObjectNamespace("metric", "keras.metrics", ALL_OBJECTS_DICT, argument="metric")
+serialize, deserialize, get = _NAMES.public_functions(example="'accuracy'")

@@ -7,7 +7,7 @@ from cornu import ops
 from cornu.metrics import confusion_utils
 from cornu.metrics.confusion_utils import AUCCurve, AUCSummationMethod, ConfusionMatrix
 from cornu.metrics.metric import Metric
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.metrics.AUC")

@@ -9,7 +9,7 @@ from cornu import ops
 from cornu.metrics import confusion_utils
 from cornu.metrics.confusion_utils import ConfusionMatrix
 from cornu.metrics.metric import Metric
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 class _ConfusionMatrixConditionCount(Metric):

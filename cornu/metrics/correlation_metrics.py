@@ -4,7 +4,7 @@ from cornu import backend
 from cornu import ops
 from cornu.losses.loss import squeeze_or_expand_to_same_rank
 from cornu.metrics.reduction_metrics import MeanMetricWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _prepare(y_true, y_pred):

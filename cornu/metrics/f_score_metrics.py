@@ -3,7 +3,7 @@
 from cornu import backend
 from cornu import ops
 from cornu.metrics.metric import Metric
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.metrics.FBetaScore")

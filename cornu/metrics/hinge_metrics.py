@@ -2,7 +2,7 @@
 
 from cornu.losses.hinge import categorical_hinge, hinge, squared_hinge
 from cornu.metrics.reduction_metrics import MeanMetricWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 class _HingeMetric(MeanMetricWrapper):

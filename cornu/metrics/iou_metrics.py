@@ -12,7 +12,7 @@ from cornu import backend
 from cornu import ops
 from cornu.metrics.confusion_utils import confusion_matrix
 from cornu.metrics.metric import Metric
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 class _IoUBase(Metric):

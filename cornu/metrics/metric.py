@@ -11,8 +11,9 @@ code inside a ``StatelessScope`` so a pure (jitted) step can use them.
 from cornu import backend
 from cornu import initializers
 from cornu import ops
-from cornu.losses.loss import auto_name, compute_dtype_of
-from cornu.saving.registry import keras_export
+from cornu.backend.common.naming import auto_name
+from cornu.losses.loss import compute_dtype_of
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.Metric", "keras.metrics.Metric")

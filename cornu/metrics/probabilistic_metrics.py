@@ -8,7 +8,7 @@ from cornu.losses.probabilistic import (
     sparse_categorical_crossentropy,
 )
 from cornu.metrics.reduction_metrics import MeanMetricWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.metrics.KLDivergence")

@@ -4,7 +4,7 @@ from cornu import backend
 from cornu import ops
 from cornu.losses.loss import apply_mask, squeeze_or_expand_to_same_rank
 from cornu.metrics.metric import Metric
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
@@ -151,7 +151,7 @@ class MeanMetricWrapper(Mean):
         return super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = {"fn": serialize_keras_object(self._fn)}
         config.update(serialize_keras_object(self._fn_kwargs))

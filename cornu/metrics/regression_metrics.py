@@ -14,7 +14,7 @@ from cornu.losses.regression import (
 )
 from cornu.metrics.metric import Metric
 from cornu.metrics.reduction_metrics import Mean, MeanMetricWrapper
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):

@@ -26,7 +26,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 def model_from_json(json_string, custom_objects=None):
     """Rebuilds a model (without weights) from ``model.to_json()``."""
-    from cornu.saving.serialization import config_from_json, deserialize_keras_object
+    from cornu.serialization.keras_objects import config_from_json, deserialize_keras_object
 
     return deserialize_keras_object(config_from_json(json_string), custom_objects=custom_objects)
 

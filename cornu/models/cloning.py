@@ -8,7 +8,7 @@ from cornu.layers.core.input_layer import Input, InputLayer
 from cornu.layers.layer import Layer
 from cornu.models.functional import Functional, functional_like_constructor
 from cornu.models.sequential import Sequential
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.models.clone_model")
@@ -57,7 +57,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
             "`clone_function`, `call_function` and `input_tensors` are only supported for Sequential "
             f"and Functional models. Received: a model of type {type(model).__name__}"
         )
-    from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
+    from cornu.serialization.keras_objects import deserialize_keras_object, serialize_keras_object
 
     return deserialize_keras_object(serialize_keras_object(model), custom_objects={type(model).__name__: type(model)})
 

@@ -11,7 +11,7 @@ from cornu.layers.core.input_layer import InputLayer
 from cornu.layers.layer import Layer
 from cornu.models.graph import map_graph
 from cornu.models.model import Model
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _is_tensor_leaf(x):
@@ -227,12 +227,18 @@ class Functional(Model):
         return Model.get_layer(self, name=name, index=index)
 
     # ------------------------------------------------------------ config
+    def _lock_state(self):
+        pass  # a model built from a graph stays open after build, as in Keras
+
+    def _obj_type(self):
+        return "Functional"
+
     def get_config(self):
         if not functional_like_constructor(type(self)):
             # A subclass with its own constructor is rebuilt through it, from the base
             # config (or from its own `get_config`), as in Keras.
             return Model.get_config(self)
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         node_ids = {}
         layer_configs = []
@@ -275,7 +281,7 @@ class Functional(Model):
                         "keras_history": [history.operation.name, node_ids.get(id(parent), 0), history.tensor_index],
                     },
                 }
-            from cornu.saving.serialization import serialize_keras_object
+            from cornu.serialization.keras_objects import serialize_keras_object
 
             return serialize_keras_object(x)
 

@@ -1,7 +1,7 @@
 """Rebuilding a Functional model from its config: create the layers, then
 replay their recorded calls in an order where every input already exists."""
 
-from cornu.saving.serialization import deserialize_keras_object
+from cornu.serialization.keras_objects import deserialize_keras_object
 
 
 def _is_tensor_ref(value):

@@ -6,7 +6,7 @@ gives a model whose layers are found through its attributes.
 
 from cornu import backend
 from cornu.layers.layer import Layer, _call_depth
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.trainers.trainer import Trainer
 
 
@@ -51,6 +51,20 @@ class Model(Trainer, Layer):
         Trainer.__init__(self)
 
     def __call__(self, *args, **kwargs):
+        """Calls the model on inputs, as ``Layer.__call__``.
+
+        On JAX, repeated top-level calls of a built Functional or Sequential model are compiled:
+        for each input signature (structure, shapes, dtypes, ``training``) the first two calls run
+        eagerly, the third is traced into one ``jax.jit`` function, and later calls reuse it. Outputs
+        and updated variables are the eager call's; Python side effects in ``call`` run only while
+        tracing. ``compile(run_eagerly=True)`` (or ``model.run_eagerly = True``) keeps every call
+        eager, as Keras runs them.
+
+        Example:
+        >>> model = cornu.Sequential([cornu.Input((3,)), cornu.layers.Dense(2)])
+        >>> model(np.ones((1, 3))).shape
+        (1, 2)
+        """
         if type(self).call is type(self)._compilable_call and len(args) == 1 and self.built and _call_depth() == 0:
             if not kwargs or (len(kwargs) == 1 and "training" in kwargs):
                 outputs = self._compiled_eager_call(args[0], kwargs.get("training"))
@@ -132,7 +146,7 @@ class Model(Trainer, Layer):
         """The model's config as a JSON string (``model_from_json`` rebuilds it)."""
         import json
 
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         return json.dumps(serialize_keras_object(self), **kwargs)
 

@@ -4,7 +4,7 @@ from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.core.input_layer import InputLayer
 from cornu.layers.layer import Layer
 from cornu.models.model import Model
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.Sequential", "keras.models.Sequential")
@@ -164,8 +164,14 @@ class Sequential(Model):
     def input_shape(self):
         return self._input_layer.batch_shape if self._input_layer is not None else None
 
+    def _lock_state(self):
+        pass  # a model built from a graph stays open after build, as in Keras
+
+    def _obj_type(self):
+        return "Sequential"
+
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         layers = []
         if self._input_layer is not None and self._functional is not None:
@@ -183,7 +189,7 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config.get("layers", []):

@@ -16,11 +16,13 @@ from cornu.ops.nn import *  # noqa: F401,F403
 from cornu.ops.numpy import *  # noqa: F401,F403
 from cornu.ops.core import map, slice  # noqa: F401  (shadow builtins on purpose, as Keras does)
 from cornu.ops.numpy import abs, all, any, max, min, round, sum  # noqa: F401  (shadow builtins on purpose)
-from cornu.ops.operation import Operation, any_symbolic_tensors
+from cornu.ops.decorator import any_symbolic_tensors
+from cornu.ops.operation import Operation
+from cornu.ops import operators  # noqa: F401  (gives KerasTensor and Variable their operators)
 
 
 def _register_public_paths():
-    from cornu.saving.registry import keras_export
+    from cornu.serialization.registry import keras_export
 
     for module, namespace in ((numpy, "numpy"), (nn, "nn"), (linalg, "linalg"), (image, "image")):
         for name in module.__all__:

@@ -11,7 +11,7 @@ Example:
 
 from cornu import backend
 from cornu.ops import numpy as np_ops
-from cornu.ops.operation import any_symbolic_tensors
+from cornu.ops.decorator import any_symbolic_tensors
 
 
 def matmul_add(x, kernel, bias):

@@ -2,8 +2,7 @@
 
 from cornu import backend
 from cornu.backend.common.keras_tensor import KerasTensor
-from cornu.ops.checked import op
-from cornu.ops.operation import op as graph_op  # control flow: errors come from the user's functions
+from cornu.ops.decorator import op
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
@@ -116,7 +115,7 @@ def unstack(x, num=None, axis=0):
     return _m.unstack(x, num=num, axis=axis)
 
 
-@graph_op
+@op(explain_errors=False)
 def map(f, xs):
     """Applies ``f`` to each slice of ``xs`` along its first axis and stacks the results.
 
@@ -125,7 +124,7 @@ def map(f, xs):
     return _m.map(f, xs)
 
 
-@graph_op
+@op(explain_errors=False)
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """Loops ``carry, y = f(carry, x)`` over the leading axis of ``xs``; returns ``(carry, stacked ys)``.
 
@@ -134,7 +133,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return _m.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
 
 
-@graph_op
+@op(explain_errors=False)
 def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of ``elems`` along ``axis`` with the associative function ``f``.
 
@@ -143,7 +142,7 @@ def associative_scan(f, elems, reverse=False, axis=0):
     return _m.associative_scan(f, elems, reverse=reverse, axis=axis)
 
 
-@graph_op
+@op(explain_errors=False)
 def switch(index, branches, *operands):
     """Runs ``branches[index](*operands)``; ``index`` is clamped to the valid range.
 
@@ -152,7 +151,7 @@ def switch(index, branches, *operands):
     return _m.switch(index, branches, *operands)
 
 
-@graph_op
+@op(explain_errors=False)
 def vectorized_map(function, elements):
     """Applies ``function`` to each slice of ``elements`` along the first axis (vmap where possible).
 

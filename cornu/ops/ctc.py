@@ -7,7 +7,7 @@ shapes, so it also runs inside ``jax.jit``.
 """
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _n = backend.numpy
 _LOG_ZERO = -1e30  # "log 0" that keeps logaddexp free of NaNs

@@ -1,6 +1,6 @@
 """Explains a failed op call: what is wrong, how to fix it, then what the op received.
 
-Runs only after a backend call has already failed (see ``checked.py``), so the
+Runs only after a backend call has already failed (see ``decorator.py``), so the
 checks here may take their time. Each check looks at the arguments the op was
 given and returns ``(exception class, message)`` when it recognizes the problem;
 when none does, the backend's own first line is kept.

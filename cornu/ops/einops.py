@@ -12,7 +12,7 @@ import math
 import re
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _TOKEN = re.compile(r"\.\.\.|\(|\)|[A-Za-z_][A-Za-z0-9_]*|\d+|\S")
 

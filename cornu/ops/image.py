@@ -8,7 +8,7 @@ Only ``resize`` has per-backend code; the rest compose other ops.
 import numpy as np
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _n = backend.numpy
 

@@ -4,7 +4,7 @@ Integer inputs are computed in floatx. Examples use ``ops`` for ``cornu.ops``.
 """
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _b = backend.linalg
 

@@ -4,7 +4,7 @@ functions, FFT. Complex inputs and outputs are ``(real, imag)`` pairs, as in Ker
 import numpy as np
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _b = backend.math
 

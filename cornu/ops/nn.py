@@ -4,7 +4,7 @@ from cornu import backend
 from cornu.backend import config
 from cornu.ops import numpy as np_ops
 from cornu.ops.core import cast, convert_to_tensor
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _b = backend.nn
 

@@ -1,19 +1,11 @@
-"""The single dispatch point between eager and symbolic execution.
+"""``Operation``: what a node of a Functional graph calls (a layer, or an op function).
 
-Every public op is a plain function decorated with :func:`op`. On concrete
-inputs the decorator costs one scan of the arguments and calls the backend
-function. When any argument is a ``KerasTensor``, it infers the output spec
-by abstract evaluation of that same function (``backend.compute_output_spec``)
-and records a graph ``Node`` so Functional models can replay it.
+``cornu.ops.decorator.op`` records a ``FunctionOperation`` for each op called on
+symbolic tensors; ``operation_class_for`` rebuilds one from a saved config.
 """
 
-import functools
-import re
-
-from cornu import backend
 from cornu.backend.common import global_state
-from cornu.backend.common.keras_tensor import KerasTensor
-from cornu.ops.node import Node
+from cornu.backend.common.naming import auto_name, to_snake_case
 
 
 class Operation:
@@ -21,12 +13,15 @@ class Operation:
 
     def __init__(self, name=None):
         if name is None:
-            name = global_state.uniquify(_snake_case(type(self).__name__))
+            name = auto_name(type(self).__name__)
         elif not isinstance(name, str) or "/" in name:
             raise ValueError(f"Argument `name` must be a string without '/'. Received: name={name!r}")
         self.name = name
         self._inbound_nodes = []
         self._outbound_nodes = []
+
+    def _obj_type(self):
+        return "Operation"
 
 
 class FunctionOperation(Operation):
@@ -54,7 +49,9 @@ def operation_class_for(class_name):
     """The op-replaying class for a serialized op name such as ``"Add"`` (None if unknown)."""
     import cornu.ops as ops_module
 
-    fn = getattr(ops_module, _snake_case(class_name), None)
+    if not class_name.isidentifier():  # a class name, never a path or an expression
+        return None
+    fn = getattr(ops_module, to_snake_case(class_name), None)
     if fn is None or not callable(fn) or fn.__module__.split(".")[:2] != ["cornu", "ops"]:
         return None
 
@@ -68,69 +65,3 @@ def operation_class_for(class_name):
 
     SerializedOperation.__name__ = class_name
     return SerializedOperation
-
-
-def _snake_case(name):
-    """Keras's rule: ``Conv2D`` -> ``conv2d``, ``BatchNormalization`` -> ``batch_normalization``."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-# Types met as op arguments that are neither KerasTensors nor containers (backend tensors,
-# NumPy arrays, Python numbers...): the eager path checks them with one set lookup.
-_LEAF_TYPES = {int, float, bool, str, type(None)}
-
-
-def _contains_symbolic(value):
-    kind = type(value)
-    if kind in _LEAF_TYPES:
-        return False
-    if isinstance(value, KerasTensor):
-        return True
-    if isinstance(value, (list, tuple)):
-        return any(_contains_symbolic(v) for v in value)
-    if isinstance(value, dict):
-        return any(_contains_symbolic(v) for v in value.values())
-    if len(_LEAF_TYPES) < 256:  # bounded, whatever types a program passes
-        _LEAF_TYPES.add(kind)
-    return False
-
-
-def any_symbolic_tensors(args=(), kwargs=None):
-    for a in args:
-        if _contains_symbolic(a):
-            return True
-    if kwargs:
-        for v in kwargs.values():
-            if _contains_symbolic(v):
-                return True
-    return False
-
-
-def symbolic_call(fn, args, kwargs):
-    outputs = backend.compute_output_spec(fn, *args, **kwargs)
-    Node(FunctionOperation(op_functions.get(fn, fn)), args, kwargs, outputs)
-    return outputs
-
-
-# Maps a raw op body to its public (decorated) function, so replay dispatches again.
-op_functions = {}
-
-
-def op(fn):
-    """Makes ``fn`` a cornu op: eager on tensors, graph-recording on KerasTensors."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        for a in args:
-            if _contains_symbolic(a):
-                return symbolic_call(fn, args, kwargs)
-        if kwargs:
-            for v in kwargs.values():
-                if _contains_symbolic(v):
-                    return symbolic_call(fn, args, kwargs)
-        return fn(*args, **kwargs)
-
-    op_functions[fn] = wrapper
-    wrapper.raw = fn
-    return wrapper

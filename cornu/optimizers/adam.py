@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.optimizers.optimizer import Optimizer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.optimizers.Adam")
@@ -64,6 +64,18 @@ class Adam(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
+
+    @property
+    def fused_update_rule(self):
+        """"adam" for Adam's own update without AMSGrad: a backend may then run it fused."""
+        if self.amsgrad or type(self).update_step is not Adam.update_step:
+            return None
+        return "adam"
+
+    def fused_slots(self, variables):
+        """``(momentums, velocities)``, each aligned with ``variables``."""
+        indices = [self._get_variable_index(v) for v in variables]
+        return [self._momentums[i] for i in indices], [self._velocities[i] for i in indices]
 
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype

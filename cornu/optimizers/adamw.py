@@ -1,7 +1,7 @@
 """AdamW: Adam with decoupled weight decay."""
 
 from cornu.optimizers.adam import Adam
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.optimizers.AdamW")

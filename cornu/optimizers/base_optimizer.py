@@ -8,7 +8,6 @@ overwrites choose between values with ``ops.where``, so they trace under
 ``jax.jit`` unchanged.
 """
 
-import re
 import warnings
 
 import numpy as np
@@ -16,16 +15,10 @@ import numpy as np
 from cornu import backend
 from cornu import initializers
 from cornu import ops
-from cornu.backend.common import global_state
-from cornu.optimizers.update_rules import UpdateRules
+from cornu.backend.common.naming import auto_name
+from cornu.optimizers.step_options import StepOptions
 from cornu.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from cornu.optimizers.schedules.learning_rate_schedule import serialize as serialize_schedule
-
-
-def _snake_case(name):
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def _is_number(value):
@@ -36,7 +29,7 @@ def _is_number(value):
     return backend.is_tensor(value) and tuple(value.shape) == ()
 
 
-class Optimizer(UpdateRules):
+class Optimizer(StepOptions):
     """Base class of all optimizers.
 
     A subclass creates its slot variables in ``build(var_list)`` (with
@@ -92,7 +85,7 @@ class Optimizer(UpdateRules):
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if name is None:
-            name = global_state.uniquify(_snake_case(type(self).__name__))
+            name = auto_name(type(self).__name__)
         self.name = name
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
@@ -420,6 +413,22 @@ class Optimizer(UpdateRules):
                     if average is not None:
                         variable.assign(ops.where(overwrite, average.value, variable.value))
 
+    # The update rule ``update_step`` computes, when a backend may run it for every variable in
+    # one fused call (torch's foreach/fused kernels): "adam" (slots: momentums, velocities;
+    # hyperparameters beta_1, beta_2, epsilon) or "sgd" (slots: momentums; momentum, nesterov).
+    # None, the default, always runs ``update_step`` variable by variable. An optimizer with a
+    # rule also provides ``fused_slots(variables)``.
+    fused_update_rule = None
+
+    def fused_slots(self, variables):
+        """The slot variables that ``fused_update_rule`` reads, as a tuple with one list per slot
+        name, each aligned with ``variables`` (a variable without a slot has None).
+
+        Example:
+        >>> momentums, velocities = adam.fused_slots(model.trainable_variables)
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no fused update rule.")
+
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
         # A backend may update all variables in one fused call (torch's foreach kernels).
         fused = None if backend.in_stateless_scope() else backend.optimizers.fused_update_step(self)
@@ -549,7 +558,7 @@ class Optimizer(UpdateRules):
         elif backend.is_tensor(self._learning_rate):
             learning_rate = float(ops.convert_to_numpy(self._learning_rate))
         elif callable(self._learning_rate):
-            from cornu.saving.serialization import serialize_keras_object
+            from cornu.serialization.keras_objects import serialize_keras_object
 
             learning_rate = serialize_keras_object(self._learning_rate)
         else:

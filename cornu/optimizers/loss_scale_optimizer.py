@@ -15,7 +15,7 @@ from cornu import backend
 from cornu import initializers
 from cornu import ops
 from cornu.optimizers.optimizer import Optimizer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # Arguments of Optimizer that belong on the inner optimizer instead.
 _BASE_OPTIMIZER_DEFAULTS = {
@@ -220,7 +220,7 @@ class LossScaleOptimizer(Optimizer):
         self.inner_optimizer.finalize_variable_values(var_list)
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         return {
             "name": self.name,
@@ -231,7 +231,7 @@ class LossScaleOptimizer(Optimizer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         config = dict(config)
         inner_optimizer = deserialize_keras_object(config.pop("inner_optimizer"), custom_objects=custom_objects)

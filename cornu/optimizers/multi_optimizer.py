@@ -15,7 +15,7 @@ import re
 from cornu import backend
 from cornu.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from cornu.optimizers.optimizer import Optimizer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _check_sub_optimizer(optimizer, what):
@@ -115,7 +115,7 @@ class OptimizerMap(collections.abc.MutableMapping):
         return self[variable.path]
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         return {
             "default_optimizer": serialize_keras_object(self._default_optimizer),
@@ -124,7 +124,7 @@ class OptimizerMap(collections.abc.MutableMapping):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         default_optimizer = deserialize_keras_object(config.get("default_optimizer"), custom_objects=custom_objects)
         optimizer_map = deserialize_keras_object(config.get("optimizer_map"), custom_objects=custom_objects)
@@ -369,7 +369,7 @@ class MultiOptimizer(Optimizer):
             start += count
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         return {
             "optimizer_map": serialize_keras_object(self._optimizer_map),
@@ -379,7 +379,7 @@ class MultiOptimizer(Optimizer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         config = dict(config)
         config["optimizer_map"] = deserialize_keras_object(config.get("optimizer_map"), custom_objects=custom_objects)

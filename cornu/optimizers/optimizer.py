@@ -1,7 +1,7 @@
 """The public ``Optimizer`` name (``keras.optimizers.Optimizer`` / ``keras.Optimizer``)."""
 
 from cornu.optimizers.base_optimizer import Optimizer as _BaseOptimizer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.optimizers.Optimizer", "keras.Optimizer")

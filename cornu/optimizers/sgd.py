@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.optimizers.optimizer import Optimizer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.optimizers.SGD")
@@ -61,6 +61,17 @@ class SGD(Optimizer):
         self.momentums = []
         if self.momentum != 0:
             self.momentums = self.add_optimizer_variables(variables, "momentum")
+
+    @property
+    def fused_update_rule(self):
+        """"sgd" for SGD's own update: a backend may then run it fused."""
+        return "sgd" if type(self).update_step is SGD.update_step else None
+
+    def fused_slots(self, variables):
+        """``(momentums,)`` aligned with ``variables`` (all None without momentum)."""
+        if not self.momentums:
+            return ([None] * len(variables),)
+        return ([self.momentums[self._get_variable_index(v)] for v in variables],)
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)

@@ -4,7 +4,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.random.seed_generator import SeedGenerator, draw_seed
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.random.normal")

@@ -5,7 +5,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.backend.common import global_state
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.random.SeedGenerator")

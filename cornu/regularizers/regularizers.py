@@ -6,7 +6,7 @@ import numpy as np
 
 from cornu import backend
 from cornu import ops
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def validate_float_arg(value, name):

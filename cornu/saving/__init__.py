@@ -1,13 +1,18 @@
-"""``cornu.saving``: the ``.keras`` format, weight files, and (de)serialization."""
+"""``cornu.saving``: the ``.keras`` format and weight files (``keras.saving``).
 
-from cornu.saving.custom_object_scope import CustomObjectScope, custom_object_scope
-from cornu.saving.registry import (
+The (de)serialization names of ``keras.saving`` come from ``cornu.serialization``.
+"""
+
+from cornu.serialization import (
+    CustomObjectScope,
+    custom_object_scope,
+    deserialize_keras_object,
     get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_keras_serializable,
+    serialize_keras_object,
 )
-from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

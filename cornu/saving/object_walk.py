@@ -16,58 +16,22 @@ The walk, identical for saving and loading:
    ``container``, ``container_1``, ...
 """
 
-import re
+from cornu.backend.common.naming import to_snake_case
 
 _SKIPSETS = {}
-
-
-def snake_case(name):
-    """Keras's class-name-to-group-name rule.
-
-    Example:
-    >>> snake_case("BatchNormalization"), snake_case("Conv2D"), snake_case("ReLU")
-    ('batch_normalization', 'conv2d', 're_lu')
-    """
-    name = re.sub(r"\W+", "", name)
-    # An uppercase letter that starts a lowercase run begins a word ("HTTPServer" -> "HTTP_Server")...
-    name = re.sub(r"(?<=.)([A-Z][a-z]+)", r"_\1", name)
-    # ...and so does any uppercase letter right after a lowercase one ("myLayer" -> "my_Layer").
-    name = re.sub(r"(?<=[a-z])([A-Z])", r"_\1", name)
-    return name.lower()
-
-
-_BASES = []
-
-
-def _base_classes():
-    if _BASES:
-        return _BASES[0]
-    from cornu.layers.layer import Layer
-    from cornu.losses.loss import Loss
-    from cornu.metrics.metric import Metric
-    from cornu.models.functional import Functional
-    from cornu.models.sequential import Sequential
-    from cornu.ops.operation import Operation
-    from cornu.optimizers import Optimizer
-
-    _BASES.append((Functional, Sequential, Layer, Operation, Metric, Optimizer, Loss))
-    return _BASES[0]
 
 
 def object_type(obj):
     """The kind of saveable ``obj`` is ("Functional", "Layer", "Optimizer", ...), or None.
 
+    Each saveable base class declares its kind with an ``_obj_type()`` method, as in Keras.
+
     Example:
     >>> object_type(cornu.layers.Dense(2))
     'Layer'
     """
-    functional, sequential, layer, operation, metric, optimizer, loss = _base_classes()
     if isinstance(obj, type):
         return None
-    for cls, kind in ((functional, "Functional"), (sequential, "Sequential"), (layer, "Layer"),
-                      (operation, "Operation"), (metric, "Metric"), (optimizer, "Optimizer"), (loss, "Loss")):
-        if isinstance(obj, cls):
-            return kind
     kind = getattr(obj, "_obj_type", None)
     if callable(kind):
         try:
@@ -81,16 +45,33 @@ def is_saveable(obj):
     return object_type(obj) is not None
 
 
-def _base_class(kind):
-    functional, sequential, layer, operation, metric, optimizer, loss = _base_classes()
-    return {"Layer": layer, "Functional": layer, "Sequential": layer, "Operation": operation,
-            "Metric": metric, "Optimizer": optimizer, "Loss": loss}.get(kind)
+# Functional and Sequential models skip what a bare Layer has (plus their own extras).
+_SKIP_LIKE = {"Functional": "Layer", "Sequential": "Layer"}
+# cornu's own saveable bases; any other kind (a user's) skips only what a bare object has.
+_BASE_KINDS = frozenset({"Layer", "Operation", "Metric", "Optimizer", "Loss"})
 
 
-def attribute_skipset(kind):
-    """Attribute names not walked for objects of ``kind``: those a bare base object already has."""
+def _base_class(obj, kind):
+    """The base class that declares ``kind`` (the most basic class in ``obj``'s MRO saying so)."""
+    wanted = _SKIP_LIKE.get(kind, kind)
+    base = None
+    if wanted not in _BASE_KINDS:
+        return None
+    for cls in type(obj).__mro__:
+        declared = vars(cls).get("_obj_type")
+        if callable(declared):
+            try:
+                if declared(obj) == wanted:
+                    base = cls
+            except NotImplementedError:
+                continue
+    return base
+
+
+def attribute_skipset(kind, obj=None):
+    """Attribute names not walked for objects of ``kind`` (like ``obj``): those a bare base object already has."""
     if kind not in _SKIPSETS:
-        base = _base_class(kind)
+        base = _base_class(obj, kind) if obj is not None else None
         names = set(dir(object))
         if base is not None:
             try:
@@ -118,7 +99,7 @@ def _private_last(name):
 def children(obj):
     """The ``(attribute, value)`` pairs the walk visits below ``obj``, in order."""
     kind = object_type(obj)
-    skip = attribute_skipset(kind)
+    skip = attribute_skipset(kind, obj)
     if kind in ("Functional", "Sequential"):
         yield "layers", obj.layers
     for attr in sorted(dir(obj), key=_private_last):
@@ -176,6 +157,6 @@ def _walk_container(container, path, visited, seen_containers):
     items = list(container.values()) if isinstance(container, dict) else container
     for item in items:
         if is_saveable(item):
-            yield from _walk_object(item, _join(path, _unique(snake_case(type(item).__name__), used)), visited)
+            yield from _walk_object(item, _join(path, _unique(to_snake_case(type(item).__name__), used)), visited)
         elif isinstance(item, (list, tuple, dict)):
             yield from _walk_container(item, _join(path, _unique("container", used)), visited, seen_containers)

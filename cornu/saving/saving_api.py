@@ -14,7 +14,7 @@ import warnings
 
 from cornu.saving import keras_archive, object_walk, sharded_weights
 from cornu.saving.atomic import atomic_path
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.saving.safetensors_weights import SafetensorsWeightsReader, SafetensorsWeightsWriter
 from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter
 
@@ -180,7 +180,7 @@ def _has_assets_hooks(model):
 
 # ----------------------------------------------------------------- models
 def _serialize_model(model):
-    from cornu.saving.serialization import serialize_keras_object
+    from cornu.serialization.keras_objects import serialize_keras_object
 
     config = serialize_keras_object(model)
     try:
@@ -260,7 +260,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 
 def _model_from_config(config, custom_objects, compile, safe_mode):
-    from cornu.saving.serialization import deserialize_keras_object
+    from cornu.serialization.keras_objects import deserialize_keras_object
 
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(

@@ -6,7 +6,7 @@ script runs short without editing it."""
 import os
 import warnings
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _checked(value, name):

@@ -3,7 +3,8 @@ written once for every backend.
 
 A backend contributes only ``cornu/backend/<name>/step.py``: a runner that
 turns one batch into updated state and logs (a pure jitted step on JAX, an
-eager autograd step on torch, inference only on NumPy).
+eager autograd step on torch, inference only on NumPy). The contract between
+the two is ``cornu/backend/common/step_protocol.py``.
 """
 
 import functools
@@ -12,27 +13,28 @@ import numpy as np
 import optree
 
 from cornu import backend
-from cornu.backend.common.global_state import structure_memo
+from cornu.backend.common.global_state import structure_cache
 from cornu.backend.common.keras_tensor import KerasTensor
-from cornu.layers.layer_state import remembered_walk
+from cornu.backend.common.step_protocol import training_unsupported_error
+from cornu.layers.layer_state import state_lock_lifted, structure_cached
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
 from cornu.trainers.data.array_conversion import can_convert_arrays
 from cornu.trainers.debug_limits import capped_epochs
 from cornu.trainers.epoch_iterator import EpochIterator
-from cornu.trainers.fit_session import FitSession
+from cornu.trainers.resume_points import ResumePoints
 from cornu.trainers.step_groups import step_groups
 
 _VERBOSE_VALUES = ("auto", 0, 1, 2)
 
 
-def _with_structure_memo(method):
-    """Runs ``method`` with walks over the model's structure remembered (see ``structure_memo``)."""
+def _with_structure_cache(method):
+    """Runs ``method`` with walks over the model's structure remembered (see ``structure_cache``)."""
 
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
-        with structure_memo():
+        with structure_cache():
             return method(*args, **kwargs)
 
     return wrapper
@@ -42,6 +44,31 @@ def _check_verbose(verbose):
     if verbose not in _VERBOSE_VALUES or isinstance(verbose, bool):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
     return 1 if verbose == "auto" else verbose
+
+
+def _resolve_jit_compile(jit_compile, run_eagerly):
+    """``jit_compile`` as the backend runs it: "auto" is the backend's default, and
+    ``run_eagerly`` or a backend without a compiler always means False."""
+    steps = backend.step()
+    if run_eagerly or not steps.SUPPORTS_JIT_COMPILE:
+        return False
+    return steps.JIT_COMPILE_BY_DEFAULT if jit_compile == "auto" else bool(jit_compile)
+
+
+def _check_training_supported():
+    if not backend.step().SUPPORTS_TRAINING:
+        raise training_unsupported_error(backend.backend())
+
+
+def _state_and_data(args):
+    """A step's arguments in Keras's per-backend signature: ``(state, data)`` on a stateful
+    backend (JAX), ``(data,)`` on an eager one (no state)."""
+    return (None, args[0]) if len(args) == 1 else args
+
+
+def _batch_size(x):
+    shape = getattr(x, "shape", None)
+    return shape[0] if shape is not None else optree.tree_leaves(x)[0].shape[0]
 
 
 def _to_python_logs(logs):
@@ -70,13 +97,13 @@ class Trainer:
         self.run_eagerly = False
         self._defer_step_results = False
         # Keras resolves "auto" lazily: compiled on JAX, eager on torch and NumPy.
-        self.jit_compile = backend.step().resolve_jit_compile(self, "auto", False)
+        self.jit_compile = _resolve_jit_compile("auto", False)
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
         self._compile_config = None
         self._runners = {}
-        self._fit_session = None
+        self._resume_points = None
 
     # ----------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -93,26 +120,27 @@ class Trainer:
             raise ValueError(
                 f"`steps_per_execution` must be a positive integer. Received: steps_per_execution={steps_per_execution!r}"
             )
-        self.optimizer = optimizers.get(optimizer)
-        if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and self.optimizer is not None:
-            # float16 gradients underflow without loss scaling (Keras does the same).
-            if not isinstance(self.optimizer, optimizers.LossScaleOptimizer):
-                self.optimizer = optimizers.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
-        output_names = self._output_names_for_compile()
-        self.loss = loss
-        self._compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names)
-        self._loss_tracker = metrics_module.Mean(name="loss")
-        self.run_eagerly = bool(run_eagerly)
-        self.steps_per_execution = steps_per_execution
-        self.jit_compile = backend.step().resolve_jit_compile(self, jit_compile, run_eagerly)
-        self._compile_config = {
-            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
-            "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
-            "steps_per_execution": steps_per_execution, "jit_compile": jit_compile,
-        }
-        self._runners = {}
-        self.compiled = True
+        with state_lock_lifted():  # compiling a built model attaches new state on purpose, as in Keras
+            self.optimizer = optimizers.get(optimizer)
+            if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and self.optimizer is not None:
+                # float16 gradients underflow without loss scaling (Keras does the same).
+                if not isinstance(self.optimizer, optimizers.LossScaleOptimizer):
+                    self.optimizer = optimizers.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
+            output_names = self._output_names_for_compile()
+            self.loss = loss
+            self._compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics, output_names)
+            self._loss_tracker = metrics_module.Mean(name="loss")
+            self.run_eagerly = bool(run_eagerly)
+            self.steps_per_execution = steps_per_execution
+            self.jit_compile = _resolve_jit_compile(jit_compile, run_eagerly)
+            self._compile_config = {
+                "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+                "steps_per_execution": steps_per_execution, "jit_compile": jit_compile,
+            }
+            self._runners = {}
+            self.compiled = True
 
     def _output_names_for_compile(self):
         names = getattr(self, "output_names", None)
@@ -129,7 +157,7 @@ class Trainer:
             )
 
     @property
-    @remembered_walk
+    @structure_cached
     def metrics(self):
         out = []
         if self._loss_tracker is not None:
@@ -199,6 +227,14 @@ class Trainer:
             total = total + term
         return total
 
+    def _update_step_metrics(self, loss, x, y, y_pred, sample_weight):
+        """Updates the loss tracker and the compiled metrics after one default step; returns the
+        step's logs. Backend steps call it eagerly (torch, NumPy) or inside their pure step under
+        a ``StatelessScope`` that maps the metric variables (JAX)."""
+        if self._loss_tracker is not None and loss is not None:
+            self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics and returns the current results."""
         if self._compile_metrics is not None:
@@ -212,7 +248,7 @@ class Trainer:
         results: on an eager backend (JAX computes them inside the compiled step for free),
         with the default step and metric methods (a custom ``train_step`` may read the logs),
         and when no callback has a batch-end hook that would receive them."""
-        if not backend.step().skips_unread_step_results():
+        if not backend.step().SKIPS_UNREAD_STEP_RESULTS:
             return False
         cls, base = type(self), Trainer
         if getattr(cls, f"{kind}_step") is not getattr(base, f"{kind}_step"):
@@ -224,15 +260,35 @@ class Trainer:
     # ----------------------------------------------------- default steps
     def train_step(self, *args):
         """One training step. Backend signature: ``(state, data)`` on JAX, ``(data)`` elsewhere."""
-        return backend.step().train_step(self, *args)
+        return self._train_step_with(None, *args)
+
+    def _train_step_with(self, trainable, *args):
+        # On an eager backend the step's state is the list of variables it trains.
+        state, data = _state_and_data(args)
+        if state is None:
+            state = trainable if trainable is not None else self.trainable_variables
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        return backend.step().train_step(self, state, x, y, sample_weight, self._update_step_metrics)
 
     def test_step(self, *args):
         """One evaluation step (same per-backend signature as ``train_step``)."""
-        return backend.step().test_step(self, *args)
+        state, data = _state_and_data(args)
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        return backend.step().test_step(self, state, x, y, sample_weight, self._update_step_metrics)
 
     def predict_step(self, *args):
         """One prediction step (same per-backend signature as ``train_step``)."""
-        return backend.step().predict_step(self, *args)
+        state, data = _state_and_data(args)
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return backend.step().predict_step(self, state, x)
+
+    def _start(self, runner):
+        """Starts ``runner`` on the model's step of its kind. The default training step gets the
+        trainable variables now, once, instead of walking the model for them at every step."""
+        step = getattr(self, f"{runner.kind}_step")
+        if runner.kind == "train" and type(self).train_step is Trainer.train_step:
+            step = functools.partial(self._train_step_with, self.trainable_variables)
+        runner.start(step)
 
     def _step_groups(self, iterator):
         """The epoch's ``(step, batch)`` pairs, or ``(last_step, [batches])`` with ``steps_per_execution > 1``."""
@@ -248,7 +304,7 @@ class Trainer:
     def _runner(self, kind):
         runner = self._runners.get(kind)
         if runner is None:
-            runner = backend.step().make_runner(self, kind)
+            runner = backend.step().Runner(self, kind)
             self._runners[kind] = runner
         return runner
 
@@ -289,7 +345,7 @@ class Trainer:
         return all(layer.built for layer in self._flatten_layers())
 
     # --------------------------------------------------------------- fit
-    @_with_structure_memo
+    @_with_structure_cache
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
@@ -301,7 +357,7 @@ class Trainer:
         from cornu.callbacks import CallbackList
 
         self._assert_compiled("fit")
-        backend.step().check_trainable()
+        _check_training_supported()
         verbose = _check_verbose(verbose)
         if not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"`epochs` must be a non-negative integer. Received: epochs={epochs!r}")
@@ -335,7 +391,7 @@ class Trainer:
         )
         self.stop_training = False
         runner = self._runner("train")
-        session = self._fit_session = FitSession(self, callbacks, iterator)  # resume/backup points (BackupAndRestore)
+        session = self._resume_points = ResumePoints(self, callbacks, iterator)  # resume/backup points (BackupAndRestore)
         callbacks.on_train_begin()
         initial_epoch = session.begin(initial_epoch, epochs)
         training_logs = None
@@ -344,7 +400,7 @@ class Trainer:
             self.reset_metrics()
             session.epoch_begin(epoch)
             callbacks.on_epoch_begin(epoch)
-            runner.start()
+            self._start(runner)
             logs = {}
             self._defer_step_results = self._can_defer_step_results("train", callbacks)
             try:
@@ -374,14 +430,14 @@ class Trainer:
             # With `use_ema`, training ends on the EMA weights (as Keras).
             self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(logs=training_logs)
-        self._fit_session = None
+        self._resume_points = None
         iterator.close()
         if val_iterator is not None:
             val_iterator.close()
         return self.history
 
     # ----------------------------------------------------------- evaluate
-    @_with_structure_memo
+    @_with_structure_cache
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Returns the loss and metrics on the given data (a list, a scalar, or a dict).
@@ -411,7 +467,7 @@ class Trainer:
         self.reset_metrics()
         runner = self._runner("test")
         callbacks.on_test_begin()
-        runner.start()
+        self._start(runner)
         logs = {}
         outer_deferral = self._defer_step_results
         self._defer_step_results = self._can_defer_step_results("test", callbacks)
@@ -428,7 +484,7 @@ class Trainer:
         return logs
 
     # ------------------------------------------------------------ predict
-    @_with_structure_memo
+    @_with_structure_cache
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Runs the model on ``x`` batch by batch and returns NumPy outputs.
 
@@ -448,7 +504,7 @@ class Trainer:
         runner = self._runner("predict")
         callbacks.on_predict_begin()
         outputs = []
-        runner.start()
+        self._start(runner)
         try:
             for step, batch in self._step_groups(iterator):
                 callbacks.on_predict_batch_begin(step)
@@ -466,11 +522,11 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """Runs one gradient update on a single batch; returns the metrics."""
         self._assert_compiled("train_on_batch")
-        backend.step().check_trainable()
+        _check_training_supported()
         batch = _single_batch(x, y, sample_weight, class_weight)
         self._symbolic_build(batch)
         runner = self._runner("train")
-        runner.start()
+        self._start(runner)
         try:
             runner.run(backend.device_put_batch(batch))
         finally:
@@ -484,7 +540,7 @@ class Trainer:
         self._symbolic_build(batch)
         self.reset_metrics()
         runner = self._runner("test")
-        runner.start()
+        self._start(runner)
         try:
             runner.run(backend.device_put_batch(batch))
         finally:
@@ -497,7 +553,7 @@ class Trainer:
         if not self.built or not self._all_layers_built():
             self._symbolic_build(batch)
         runner = self._runner("predict")
-        runner.start()
+        self._start(runner)
         try:
             outputs = runner.run(backend.device_put_batch(batch))
         finally:
@@ -515,7 +571,7 @@ class Trainer:
     def get_compile_config(self):
         if not self.compiled or self._compile_config is None:
             return {}
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = dict(self._compile_config)
         config["optimizer"] = serialize_keras_object(self.optimizer)
@@ -524,7 +580,7 @@ class Trainer:
         return config
 
     def compile_from_config(self, config):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         if not config:
             return

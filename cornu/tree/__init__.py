@@ -12,7 +12,7 @@ Example:
 
 import optree
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _NS = "keras"
 
@@ -155,7 +155,13 @@ def lists_to_tuples(structure):
     return traverse(convert, structure, top_down=True)
 
 
-def _is_shape(value):
+def is_shape(value):
+    """Whether ``value`` reads as a shape: a tuple or list of ints and ``None`` (unknown sizes).
+
+    Not part of ``keras.tree``; the layers use it to tell shapes from structures of shapes.
+
+    Example: ``is_shape((None, 3)) -> True``, ``is_shape([(None, 3)]) -> False``
+    """
     return isinstance(value, (list, tuple)) and all(v is None or isinstance(v, int) for v in value)
 
 
@@ -164,7 +170,7 @@ def map_shape_structure(func, structure):
 
     Example: ``map_shape_structure(len, {"x": (2, 3), "y": [(1,)]}) -> {"x": 2, "y": [1]}``
     """
-    return optree.tree_map(func, structure, is_leaf=_is_shape, none_is_leaf=True, namespace=_NS)
+    return optree.tree_map(func, structure, is_leaf=is_shape, none_is_leaf=True, namespace=_NS)
 
 
 def traverse(func, structure, top_down=True):

@@ -6,7 +6,7 @@ The model summary lives in ``cornu.utils.summary`` (``print_summary``,
 """
 
 from cornu.backend import clear_session, is_keras_tensor, standardize_dtype
-from cornu.saving import (
+from cornu.serialization import (
     CustomObjectScope,
     custom_object_scope,
     deserialize_keras_object,

@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _LOGGER = logging.getLogger("cornu")
 

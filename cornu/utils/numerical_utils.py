@@ -3,7 +3,7 @@
 import numpy as np
 
 from cornu import backend
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _is_backend_array(x):

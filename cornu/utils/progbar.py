@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 
 _BOLD = "\x1b[1m"

@@ -3,7 +3,7 @@
 import itertools
 import warnings
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.utils.PyDataset", "keras.utils.Sequence")

@@ -6,7 +6,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.backend.common import global_state
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 GLOBAL_RANDOM_SEED = "global_random_seed"
 

@@ -13,6 +13,7 @@ import rich.markup
 import rich.table
 
 from cornu.backend import standardize_dtype
+from cornu.tree import is_shape
 from cornu.utils import io_utils
 
 _SIZE_UNITS = ["B", "KB", "MB", "GB", "TB", "PB"]
@@ -88,15 +89,11 @@ def _format_shape(shape):
     return "(" + ", ".join(_number(d) for d in shape) + ")"
 
 
-def _is_shape(value):
-    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
-
-
 def _map_shapes(structure, get_shape):
     """Formats every leaf of ``structure`` (list/tuple/dict of tensors or shapes)."""
     if isinstance(structure, dict):
         return {k: _map_shapes(v, get_shape) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)) and not _is_shape(get_shape(structure)):
+    if isinstance(structure, (list, tuple)) and not is_shape(get_shape(structure)):
         return type(structure)(_map_shapes(v, get_shape) for v in structure)
     return _format_shape(get_shape(structure))
 
@@ -114,7 +111,7 @@ def _shape_of_tensor(x):
 
 
 def _shape_as_is(x):
-    return tuple(x) if _is_shape(x) else x
+    return tuple(x) if is_shape(x) else x
 
 
 def _class_name(operation):
@@ -201,16 +198,13 @@ def _graph_layout(model):
     is not a single chain gets the "Connected to" column; everything else is
     listed as a plain sequence of ``model.layers``.
     """
-    try:
-        from cornu.models.sequential import Sequential
-    except ImportError:
-        Sequential = ()
     nodes_by_depth = getattr(model, "_nodes_by_depth", None)
     if nodes_by_depth is not None:
         nodes = [node for depth_nodes in nodes_by_depth.values() for node in depth_nodes]
     else:
         nodes = getattr(model, "_nodes", None)
-    if isinstance(model, Sequential) or nodes is None or not hasattr(model, "_operations"):
+    sequential = getattr(model, "_obj_type", lambda: None)() == "Sequential"
+    if sequential or nodes is None or not hasattr(model, "_operations"):
         return list(model.layers), True, None
     nodes = list(nodes)
     return list(model._operations), _is_chain(nodes), nodes

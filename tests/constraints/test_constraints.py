@@ -79,7 +79,6 @@ def test_deserialize_keras_config():
 
 
 def test_serialize_round_trip(keras_ref):
-    pytest.importorskip("cornu.saving.serialization")
     for name, kwargs in CASES:
         ours = constraints.serialize(getattr(constraints, name)(**kwargs))
         assert ours == keras_ref.constraints.serialize(getattr(keras_ref.constraints, name)(**kwargs))

@@ -6,6 +6,7 @@ import pytest
 from cornu import initializers
 from cornu import ops
 from cornu import random
+
 from tests.conftest import BACKEND
 
 TRUNC_STD = 0.87962566103423978
@@ -269,7 +270,6 @@ def test_clone():
 
 
 def test_serialize_deserialize(keras_ref):
-    pytest.importorskip("cornu.saving.serialization")
     for name, kwargs in CONFIG_CASES:
         init = getattr(initializers, name)(**kwargs)
         config = initializers.serialize(init)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import cornu
-from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
+from cornu.serialization.keras_objects import deserialize_keras_object, serialize_keras_object
 
 
 def _double(t):

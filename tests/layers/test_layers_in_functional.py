@@ -4,10 +4,11 @@ import json
 
 import numpy as np
 import pytest
-from layer_compare import assert_close, mask_of, to_numpy
 
 import cornu
-from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
+from cornu.serialization.keras_objects import deserialize_keras_object, serialize_keras_object
+
+from tests.helpers.layer_compare import assert_close, mask_of, to_numpy
 
 
 def _build(lib):

@@ -356,7 +356,6 @@ def test_loss_function_wrapper_passes_kwargs_and_aligns_ranks():
 
 
 def test_loss_function_wrapper_config_round_trip():
-    pytest.importorskip("cornu.saving.serialization")
     wrapped = losses.LossFunctionWrapper(losses.huber, name="h", reduction="sum", delta=0.5)
     config = wrapped.get_config()
     assert config["name"] == "h" and config["delta"] == 0.5
@@ -367,7 +366,6 @@ def test_loss_function_wrapper_config_round_trip():
 
 
 def test_serialize_round_trip():
-    pytest.importorskip("cornu.saving.serialization")
     loss = losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1, name="b")
     config = losses.serialize(loss)
     assert config["class_name"] == "BinaryCrossentropy"

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from cornu import backend, metrics, ops
+
 from tests.conftest import BACKEND
 
 # Counts are float32 sums of weights; TN = total - FP cancels, so allow a few ulps of ~20.

@@ -311,7 +311,6 @@ def test_mean_metric_wrapper_with_a_plain_function():
 
 
 def test_mean_metric_wrapper_config_round_trip(keras_ref):
-    pytest.importorskip("cornu.saving.serialization")
     m = metrics.MeanMetricWrapper(metrics.binary_accuracy, name="acc", threshold=0.3)
     config = m.get_config()
     keras_config = keras_ref.metrics.MeanMetricWrapper(keras_ref.metrics.binary_accuracy, name="acc", threshold=0.3).get_config()

@@ -7,9 +7,8 @@ test that checks them.
 
 import re
 
-import op_cases
-import reference_cases
-from test_signatures import NAMESPACES, _load
+from tests.helpers.ops import op_cases, reference_cases
+from tests.ops.test_signatures import NAMESPACES, _load
 
 TESTED_ELSEWHERE = {
     "argpartition": "test_numpy_ops.py::test_argpartition_partitions",

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from cornu import backend, ops
-from gradients import autodiff, finite_differences
+
+from tests.helpers.ops.gradients import autodiff, finite_differences
 
 RNG = np.random.default_rng(3)
 LOGITS = RNG.normal(size=(3, 5, 4)).astype("float32")  # batch 3, 5 steps, 3 labels + blank

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from cornu import ops
-from gradients import autodiff, check_gradient
+
+from tests.helpers.ops.gradients import autodiff, check_gradient
 
 pytestmark = pytest.mark.requires_trainable_backend
 

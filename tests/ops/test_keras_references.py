@@ -1,25 +1,24 @@
 """nn, math, linalg, core, einops and image ops against outputs recorded from the real Keras.
 
-``keras_references.npz`` holds what Keras 3 on JAX returns for every case of
-``reference_cases.py`` (regenerate with ``make_keras_references.py``). Values must
-match within a tolerance set by the result dtype, and result dtypes must be equal.
+``tests/fixtures/ops/keras_references.npz`` holds what Keras 3 on JAX returns for every case of
+``tests/helpers/ops/reference_cases.py`` (regenerate with ``tests/helpers/ops/make_keras_references.py``).
+Values must match within a tolerance set by the result dtype, and result dtypes must be equal.
 """
 
 import json
-import os
 import zlib
 
 import numpy as np
 import pytest
 
-import compiled
-import reference_cases
 from cornu import backend, ops
 
-FOLDER = os.path.dirname(__file__)
-with open(os.path.join(FOLDER, "keras_references.json")) as f:
+from tests.helpers.ops import compiled, reference_cases
+from tests.helpers.requirements import fixture_path
+
+with open(fixture_path("ops", "keras_references.json")) as f:
     META = json.load(f)
-VALUES = np.load(os.path.join(FOLDER, "keras_references.npz"))
+VALUES = np.load(fixture_path("ops", "keras_references.npz"))
 
 TOLERANCE = {"float16": 2e-2, "bfloat16": 8e-2, "float32": 2e-5, "complex64": 2e-5, "float64": 1e-9}
 # Keras results cornu deliberately does not reproduce (a case id, or "id|dtype").
@@ -59,7 +58,7 @@ def test_matches_keras(case):
         key = f"{case.id}|{dtype}"
         meta = META.get(key)
         if meta is None:
-            pytest.fail(f"{key} has no Keras reference: run tests/ops/make_keras_references.py")
+            pytest.fail(f"{key} has no Keras reference: run tests/helpers/ops/make_keras_references.py")
         if "error" in meta or key in DIFFERENT_ON_PURPOSE or case.id in DIFFERENT_ON_PURPOSE:
             continue
         args, kwargs = case.inputs(dtype)

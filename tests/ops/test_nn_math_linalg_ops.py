@@ -5,8 +5,9 @@ import math
 import numpy as np
 import pytest
 
-import compiled
 from cornu import backend, ops
+
+from tests.helpers.ops import compiled
 
 RNG = np.random.default_rng(0)
 

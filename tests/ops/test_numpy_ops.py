@@ -3,20 +3,22 @@
 Every case of ``op_cases.py`` runs for each of its input dtypes on the active
 backend. Values must match the NumPy reference within a tolerance set by the
 result dtype; the result dtype must equal the one Keras 3 gives on JAX,
-recorded in ``keras_dtypes.json`` (regenerate with ``make_keras_dtypes.py``).
+recorded in ``tests/fixtures/ops/keras_dtypes.json`` (regenerate with
+``tests/helpers/ops/make_keras_dtypes.py``).
 """
 
 import json
-import os
 import zlib
 
 import numpy as np
 import pytest
 
-import op_cases
 from cornu import backend, ops
 
-with open(os.path.join(os.path.dirname(__file__), "keras_dtypes.json")) as f:
+from tests.helpers.ops import op_cases
+from tests.helpers.requirements import fixture_path
+
+with open(fixture_path("ops", "keras_dtypes.json")) as f:
     KERAS_DTYPES = json.load(f)
 
 TOLERANCE = {"float16": 2e-2, "bfloat16": 8e-2, "float32": 2e-5, "float64": 1e-9}

@@ -1,12 +1,11 @@
 """Every op cornu has takes Keras's parameters: same names, order, kinds and defaults.
 
-Walks ``keras3_api_signatures.json`` (Keras 3.15.1) for the op namespaces: a name
+Walks ``tests/fixtures/keras3_api_signatures.json`` (Keras 3.15.1) for the op namespaces: a name
 Keras has and cornu lacks fails the test, and so does any signature difference.
 """
 
 import inspect
 import json
-import os
 
 import pytest
 
@@ -17,9 +16,8 @@ import cornu.ops.nn
 import cornu.ops.numpy
 import cornu.tree
 
-SIGNATURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "reference", "keras3_api_signatures.json")
-if not os.path.exists(SIGNATURES):
-    SIGNATURES = "/work/shared/reference/keras3_api_signatures.json"
+from tests.helpers.requirements import fixture_path
+
 
 NAMESPACES = {
     "ops": cornu.ops,
@@ -35,9 +33,7 @@ NAMESPACES = {
 
 
 def _load():
-    if not os.path.exists(SIGNATURES):
-        pytest.skip("keras3_api_signatures.json is not available")
-    with open(SIGNATURES) as f:
+    with open(fixture_path("keras3_api_signatures.json")) as f:
         return json.load(f)
 
 

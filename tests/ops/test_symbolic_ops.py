@@ -8,9 +8,9 @@ there, every other dimension must match).
 import numpy as np
 import pytest
 
-import compiled
-import op_cases
 from cornu import backend, ops
+
+from tests.helpers.ops import compiled, op_cases
 
 # Ops whose output shape depends on the values, not only the input shapes.
 VALUE_DEPENDENT = {"unique", "nonzero", "bincount", "histogram", "where[nonzero]", "argpartition"}

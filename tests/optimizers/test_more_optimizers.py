@@ -6,6 +6,7 @@ import pytest
 from cornu import backend
 from cornu import ops
 from cornu import optimizers
+
 from tests.conftest import BACKEND
 
 RNG = np.random.default_rng(7)

@@ -77,7 +77,6 @@ def test_get_serialize_deserialize(keras_ref):
         optimizers.get("nope")
     with pytest.raises(ValueError, match="Could not interpret"):
         optimizers.get(3)
-    pytest.importorskip("cornu.saving.serialization")
     keras_ref.backend.clear_session()
     config = optimizers.serialize(optimizers.RMSprop(centered=True, name="rms"))
     assert config == keras_ref.optimizers.serialize(keras_ref.optimizers.RMSprop(centered=True, name="rms"))

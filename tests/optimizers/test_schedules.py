@@ -55,7 +55,6 @@ def test_config_matches_keras_and_round_trips(keras_ref, name, kwargs):
 
 
 def test_serialize_matches_keras(keras_ref):
-    pytest.importorskip("cornu.saving.serialization")
     ours = schedules.serialize(schedules.ExponentialDecay(0.1, 10, 0.9))
     theirs = keras_ref.optimizers.schedules.serialize(keras_ref.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9))
     assert ours == theirs

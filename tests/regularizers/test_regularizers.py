@@ -104,7 +104,6 @@ def test_deserialize_keras_config(keras_ref):
 
 
 def test_serialize_round_trip(keras_ref):
-    pytest.importorskip("cornu.saving.serialization")
     for name, kwargs in CASES:
         ours = regularizers.serialize(getattr(regularizers, name)(**kwargs))
         theirs = keras_ref.regularizers.serialize(getattr(keras_ref.regularizers, name)(**kwargs))

@@ -1,19 +1,18 @@
 """A model saved on one cornu backend loads on another (subprocess on the other backend)."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import cornu
-from saving_helpers import BACKEND, data, has_adam, make_mlp, run_cornu
+
+from tests.helpers.saving_helpers import BACKEND, data, make_mlp, run_cornu
 
 OTHER = "torch" if BACKEND != "torch" else "jax"
 
 OTHER_SCRIPT = """
 import numpy as np
 import cornu
-from saving_helpers import make_mlp
+from tests.helpers.saving_helpers import make_mlp
 
 x = np.load("x.npy")
 for kind in ("sequential", "functional"):
@@ -24,8 +23,7 @@ for kind in ("sequential", "functional"):
         if type(layer).__name__ == "BatchNormalization":
             layer.moving_mean.assign(np.full((5,), 0.3, "float32"))
             layer.moving_variance.assign(np.full((5,), 1.7, "float32"))
-    if hasattr(cornu.optimizers, "Adam"):
-        own.compile(optimizer=cornu.optimizers.Adam(), loss="mse")
+    own.compile(optimizer=cornu.optimizers.Adam(), loss="mse")
     own.save(f"other_{kind}.keras")
     np.save(f"other_pred_{kind}.npy", own.predict(x, verbose=0))
 """
@@ -39,12 +37,10 @@ def exchange(tmp_path_factory):
     expected = {}
     for kind in ("sequential", "functional"):
         model = make_mlp(kind, name=f"here_{kind}")
-        if has_adam():
-            model.compile(optimizer=cornu.optimizers.Adam(), loss="mse")
+        model.compile(optimizer=cornu.optimizers.Adam(), loss="mse")
         model.save(folder / f"here_{kind}.keras")
         expected[kind] = model.predict(x, verbose=0)
-    script = f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n" + OTHER_SCRIPT
-    run_cornu(script, OTHER, folder)
+    run_cornu(OTHER_SCRIPT, OTHER, folder)  # run_cornu puts the repository on PYTHONPATH: tests.helpers imports
     return folder, x, expected
 
 
@@ -57,11 +53,8 @@ def test_saved_here_loads_on_other_backend(exchange, kind):
 @pytest.mark.parametrize("kind", ["sequential", "functional"])
 def test_saved_on_other_backend_loads_here(exchange, kind):
     folder, x, _ = exchange
-    if has_adam():
-        # Compiled but never trained: 2 saved optimizer variables against 14 once built. Keras warns and skips too.
-        with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
-            model = cornu.saving.load_model(folder / f"other_{kind}.keras")
-    else:
+    # Compiled but never trained: 2 saved optimizer variables against 14 once built. Keras warns and skips too.
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
         model = cornu.saving.load_model(folder / f"other_{kind}.keras")
     assert model.name == f"other_{kind}"
     np.testing.assert_allclose(model.predict(x, verbose=0), np.load(folder / f"other_pred_{kind}.npy"), atol=1e-5)

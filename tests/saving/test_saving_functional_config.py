@@ -3,7 +3,7 @@
 import numpy as np
 
 import cornu
-from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
+from cornu.serialization.keras_objects import deserialize_keras_object, serialize_keras_object
 
 
 def test_shared_layer_calls_are_replayed_in_node_order():

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import cornu
-from saving_helpers import BACKEND, data, has_adam, make_mlp, run_keras
+
+from tests.helpers.saving_helpers import BACKEND, data, make_mlp, run_keras
 
 KINDS = ["sequential", "functional"]
 TRAINABLE = BACKEND != "numpy"
@@ -65,15 +66,14 @@ def exchange(tmp_path_factory):
     expected = {}
     for kind in KINDS:
         model = make_mlp(kind, name=f"cornu_{kind}")
-        if has_adam():
-            model.compile(optimizer=cornu.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
-            if TRAINABLE:
-                model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+        model.compile(optimizer=cornu.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+        if TRAINABLE:
+            model.fit(x, y, batch_size=4, epochs=1, verbose=0)
         model.save(folder / f"cornu_{kind}.keras")
         model.save_weights(folder / f"cornu_{kind}.weights.h5")
         expected[kind] = {
             "pred": model.predict(x, verbose=0),
-            "optvars": [np.asarray(v.numpy()) for v in model.optimizer.variables] if model.compiled else None,
+            "optvars": [np.asarray(v.numpy()) for v in model.optimizer.variables],
         }
     bf16 = cornu.Sequential([cornu.Input(shape=(2,)), cornu.layers.Dense(3, dtype="bfloat16")])
     bf16.layers[0].kernel.assign(np.linspace(-1, 1, 6).reshape(2, 3).astype(ml_dtypes.bfloat16))
@@ -91,28 +91,26 @@ def test_cornu_file_loads_in_keras(exchange, kind):
     np.testing.assert_allclose(
         np.load(folder / f"keras_pred_of_cornu_weights_{kind}.npy"), expected[kind]["pred"], atol=1e-5)
     assert report[kind]["class"] == ("Sequential" if kind == "sequential" else "Functional")
-    if expected[kind]["optvars"] is not None:
-        assert report[kind]["compiled"] and report[kind]["optimizer"] == "Adam"
-        assert report[kind]["iterations"] == (2 if TRAINABLE else 0)
-        if not TRAINABLE:
-            return  # an unbuilt optimizer saves only iteration and learning rate; Keras then skips it, warning
-        keras_optvars = np.load(folder / f"keras_optvars_of_cornu_{kind}.npz")
-        assert len(keras_optvars.files) == len(expected[kind]["optvars"])
-        for i, value in enumerate(expected[kind]["optvars"]):
-            np.testing.assert_allclose(keras_optvars[f"arr_{i}"], value, atol=1e-7)
+    assert report[kind]["compiled"] and report[kind]["optimizer"] == "Adam"
+    assert report[kind]["iterations"] == (2 if TRAINABLE else 0)
+    if not TRAINABLE:
+        return  # an unbuilt optimizer saves only iteration and learning rate; Keras then skips it, warning
+    keras_optvars = np.load(folder / f"keras_optvars_of_cornu_{kind}.npz")
+    assert len(keras_optvars.files) == len(expected[kind]["optvars"])
+    for i, value in enumerate(expected[kind]["optvars"]):
+        np.testing.assert_allclose(keras_optvars[f"arr_{i}"], value, atol=1e-7)
 
 
 def test_keras_file_loads_in_cornu(exchange):
     folder, x, _, _ = exchange
-    model = cornu.saving.load_model(folder / "keras_mlp.keras", compile=has_adam())
+    model = cornu.saving.load_model(folder / "keras_mlp.keras")
     assert model.name == "keras_mlp"
     np.testing.assert_allclose(model.predict(x, verbose=0), np.load(folder / "keras_mlp_pred.npy"), atol=1e-5)
-    if has_adam():
-        assert model.compiled and type(model.optimizer).__name__ == "Adam"
-        keras_optvars = np.load(folder / "keras_mlp_optvars.npz")
-        assert len(model.optimizer.variables) == len(keras_optvars.files)
-        for i, variable in enumerate(model.optimizer.variables):
-            np.testing.assert_allclose(np.asarray(variable.numpy()), keras_optvars[f"arr_{i}"], atol=1e-7)
+    assert model.compiled and type(model.optimizer).__name__ == "Adam"
+    keras_optvars = np.load(folder / "keras_mlp_optvars.npz")
+    assert len(model.optimizer.variables) == len(keras_optvars.files)
+    for i, variable in enumerate(model.optimizer.variables):
+        np.testing.assert_allclose(np.asarray(variable.numpy()), keras_optvars[f"arr_{i}"], atol=1e-7)
 
 
 def test_keras_weights_file_loads_in_cornu(exchange):
@@ -144,11 +142,9 @@ def _layout(path, with_optimizer):
 
 def test_same_architecture_gives_the_same_file_layout(exchange, tmp_path):
     folder, x, _, _ = exchange
-    model = cornu.saving.load_model(folder / "keras_mlp.keras", compile=has_adam())
+    model = cornu.saving.load_model(folder / "keras_mlp.keras")
     model.save_weights(tmp_path / "again.weights.h5")
-    with_optimizer = has_adam()
-    assert _layout(tmp_path / "again.weights.h5", with_optimizer) == _layout(
-        folder / "keras_mlp.weights.h5", with_optimizer)
+    assert _layout(tmp_path / "again.weights.h5", True) == _layout(folder / "keras_mlp.weights.h5", True)
 
 
 def test_bfloat16_weights_move_both_ways(exchange):

@@ -4,7 +4,8 @@ import h5py
 import numpy as np
 
 import cornu
-from cornu.saving.object_walk import snake_case, walk
+from cornu.backend.common.naming import to_snake_case as snake_case
+from cornu.saving.object_walk import walk
 
 NAMES = ["BatchNormalization", "LSTM", "Conv2D", "GRUCell", "MyLayer2", "HTTPServer", "ReLU", "PReLU", "Dense",
          "InputLayer", "ABCd", "A_B", "Conv1DTranspose", "MultiHeadAttention", "UpSampling2D", "layer", "XYZ",

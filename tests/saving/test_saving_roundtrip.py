@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import cornu
-from saving_helpers import data, make_mlp, requires_adam
+
+from tests.helpers.saving_helpers import data, make_mlp
 
 KINDS = ["sequential", "functional"]
 
@@ -130,7 +131,6 @@ def _fit_one_step(model):
     return x
 
 
-@requires_adam
 @pytest.mark.requires_trainable_backend
 @pytest.mark.parametrize("kind", KINDS)
 def test_compiled_trained_round_trip(kind, tmp_path):
@@ -155,7 +155,6 @@ def test_compiled_trained_round_trip(kind, tmp_path):
         np.testing.assert_allclose(np.array(variable.numpy()), value, atol=1e-7)
 
 
-@requires_adam
 @pytest.mark.requires_trainable_backend
 def test_training_resumes_identically(tmp_path):
     # Without Dropout (whose random state Keras does not save either), training from the restored
@@ -173,7 +172,6 @@ def test_training_resumes_identically(tmp_path):
     assert int(restored.optimizer.iterations.numpy()) == 3
 
 
-@requires_adam
 @pytest.mark.requires_trainable_backend
 def test_compile_false_skips_optimizer(tmp_path):
     model = make_mlp("functional")

@@ -12,7 +12,8 @@ import pytest
 
 import cornu
 from cornu.saving import keras_archive, weights_store
-from saving_helpers import data, make_mlp
+
+from tests.helpers.saving_helpers import data, make_mlp
 
 
 def _rewrite_zip(src, dst, extra=(), drop=(), replace=None):

@@ -7,7 +7,8 @@ import pytest
 
 import cornu
 from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter
-from saving_helpers import data, make_mlp
+
+from tests.helpers.saving_helpers import data, make_mlp
 
 
 def _randomize(model, seed):

@@ -307,17 +307,14 @@ def test_chain_functional_lists_input_layer_like_keras(keras_ref):
 
 
 def _real_cornu_mlp():
-    try:
-        from cornu.layers.core.dense import Dense as CornuDense
-        from cornu.layers.core.input_layer import Input
-        from cornu.layers.regularization.dropout import Dropout as CornuDropout
-        from cornu.models.sequential import Sequential as CornuSequential
+    from cornu.layers.core.dense import Dense as CornuDense
+    from cornu.layers.core.input_layer import Input
+    from cornu.layers.regularization.dropout import Dropout as CornuDropout
+    from cornu.models.sequential import Sequential as CornuSequential
 
-        return CornuSequential(
-            [Input((16,)), CornuDense(32, activation="relu"), CornuDropout(0.1), CornuDense(10)], name="mlp"
-        )
-    except (ImportError, AttributeError) as e:  # models/layers are being written in parallel
-        pytest.skip(f"cornu's Sequential/Dense are not usable yet: {e}")
+    return CornuSequential(
+        [Input((16,)), CornuDense(32, activation="relu"), CornuDropout(0.1), CornuDense(10)], name="mlp"
+    )
 
 
 def test_real_cornu_sequential_matches_keras(keras_ref):
@@ -334,16 +331,13 @@ def test_real_cornu_sequential_matches_keras(keras_ref):
 
 
 def test_real_cornu_functional_with_op_matches_keras(keras_ref):
-    try:
-        from cornu import ops
-        from cornu.layers.core.dense import Dense as CornuDense
-        from cornu.layers.core.input_layer import Input
-        from cornu.models.functional import Functional
+    from cornu import ops
+    from cornu.layers.core.dense import Dense as CornuDense
+    from cornu.layers.core.input_layer import Input
+    from cornu.models.functional import Functional
 
-        a, b = Input((4,), name="a"), Input((4,), name="b")
-        model = Functional([a, b], CornuDense(2, name="out")(ops.add(a, b)), name="two")
-    except (ImportError, AttributeError) as e:
-        pytest.skip(f"cornu's Functional/Dense are not usable yet: {e}")
+    a, b = Input((4,), name="a"), Input((4,), name="b")
+    model = Functional([a, b], CornuDense(2, name="out")(ops.add(a, b)), name="two")
     k = keras_ref
     ka, kb = k.Input((4,), name="a"), k.Input((4,), name="b")
     expected = keras_text(k, k.Model([ka, kb], k.layers.Dense(2, name="out")(k.ops.add(ka, kb)), name="two"))

@@ -58,16 +58,16 @@ def structure_version():
 
 def bump_structure_version():
     _STRUCTURE_VERSION[0] += 1
-    _STRUCTURE_MEMO.clear()
+    _STRUCTURE_CACHE.clear()
 
 
 # (id(owner), key) -> (owner, value); emptied whenever the structure version changes.
-_STRUCTURE_MEMO = {}
-_MEMO_DEPTH = [0]
+_STRUCTURE_CACHE = {}
+_CACHE_DEPTH = [0]
 
 
 @contextlib.contextmanager
-def structure_memo():
+def structure_cache():
     """While open, walks over a model's structure (its layers, variables, metrics) are computed
     once and reused until the structure version changes.
 
@@ -77,25 +77,25 @@ def structure_memo():
     without changing the version.
 
     Example:
-    >>> with structure_memo():
+    >>> with structure_cache():
     ...     model.trainable_weights  # walked once
     ...     model.trainable_weights  # remembered
     """
-    _MEMO_DEPTH[0] += 1
+    _CACHE_DEPTH[0] += 1
     try:
         yield
     finally:
-        _MEMO_DEPTH[0] -= 1
-        if not _MEMO_DEPTH[0]:
-            _STRUCTURE_MEMO.clear()
+        _CACHE_DEPTH[0] -= 1
+        if not _CACHE_DEPTH[0]:
+            _STRUCTURE_CACHE.clear()
 
 
-def memoized_structure(owner, key, compute):
-    """``compute()``, remembered for ``(owner, key)`` while a ``structure_memo`` is open."""
-    if not _MEMO_DEPTH[0]:
+def cached_structure(owner, key, compute):
+    """``compute()``, remembered for ``(owner, key)`` while a ``structure_cache`` is open."""
+    if not _CACHE_DEPTH[0]:
         return compute()
-    entry = _STRUCTURE_MEMO.get((id(owner), key))
+    entry = _STRUCTURE_CACHE.get((id(owner), key))
     if entry is None or entry[0] is not owner:
         entry = (owner, compute())
-        _STRUCTURE_MEMO[(id(owner), key)] = entry
+        _STRUCTURE_CACHE[(id(owner), key)] = entry
     return entry[1]

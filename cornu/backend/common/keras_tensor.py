@@ -8,7 +8,9 @@ class KerasTensor:
     """A symbolic tensor: a shape (``None`` for unknown dims) and a dtype.
 
     Produced by ``cornu.Input`` and by calling layers or ops on other
-    KerasTensors; it records which operation made it (``_keras_history``).
+    KerasTensors; it records which operation made it (``_keras_history``). Its operators
+    (``x * 2``), ``reshape`` and indexing are the public ops, installed by
+    ``cornu.ops.operators``.
 
     Example:
     >>> x = cornu.KerasTensor((None, 3))
@@ -30,11 +32,6 @@ class KerasTensor:
     @property
     def ndim(self):
         return len(self.shape)
-
-    def reshape(self, newshape):
-        from cornu import ops
-
-        return ops.reshape(self, newshape)
 
     def __repr__(self):
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
@@ -63,56 +60,6 @@ class KerasTensor:
 
     def __iter__(self):
         raise TypeError(f"A KerasTensor cannot be iterated over in Python. Use cornu.ops.unstack. Received: {self!r}")
-
-    def __getitem__(self, key):
-        from cornu import ops
-
-        return ops.get_item(self, key)
-
-
-def _binary(op_name, reflected=False):
-    def method(self, other):
-        from cornu import ops
-
-        fn = getattr(ops, op_name)
-        return fn(other, self) if reflected else fn(self, other)
-
-    method.__name__ = op_name
-    return method
-
-
-def _unary(op_name):
-    def method(self):
-        from cornu import ops
-
-        return getattr(ops, op_name)(self)
-
-    return method
-
-
-_BINARY = {
-    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-    "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul",
-    "and": "logical_and", "or": "logical_or", "xor": "logical_xor",
-}
-_COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal", "ne": "not_equal"}
-_UNARY = {"neg": "negative", "pos": "copy", "abs": "absolute", "invert": "logical_not"}
-
-
-def add_operator_overloads(cls):
-    """Gives ``cls`` the arithmetic and comparison operators, routed through ``cornu.ops``."""
-    for dunder, op_name in _BINARY.items():
-        setattr(cls, f"__{dunder}__", _binary(op_name))
-        setattr(cls, f"__r{dunder}__", _binary(op_name, reflected=True))
-    for dunder, op_name in _COMPARE.items():
-        setattr(cls, f"__{dunder}__", _binary(op_name))
-    for dunder, op_name in _UNARY.items():
-        setattr(cls, f"__{dunder}__", _unary(op_name))
-    cls.__hash__ = object.__hash__
-    return cls
-
-
-add_operator_overloads(KerasTensor)
 
 
 def is_keras_tensor(x):

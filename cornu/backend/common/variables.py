@@ -6,7 +6,6 @@ import numpy as np
 from cornu.backend.common import global_state
 from cornu.backend.common import scopes
 from cornu.backend.common.dtypes import standardize_dtype
-from cornu.backend.common.keras_tensor import add_operator_overloads
 
 
 def standardize_shape(shape):
@@ -31,6 +30,33 @@ def standardize_shape(shape):
             raise ValueError(f"Negative dimensions are not allowed. Received: shape={shape}")
         out.append(d)
     return tuple(out)
+
+
+def _no_initializer_lookup(name):
+    raise ValueError(
+        "An initializer given by name is looked up in cornu.initializers, which is not imported yet: "
+        f"`import cornu` first, or pass a callable or an array. Received: initializer={name!r}"
+    )
+
+
+# What the packages above the backend teach every Variable when cornu is imported (see
+# ``install_weight_hooks``): the backend never imports cornu.initializers, cornu.regularizers
+# or cornu.constraints.
+_WEIGHT_HOOKS = {"initializer_from_name": _no_initializer_lookup, "is_regularizer": callable, "is_constraint": callable}
+
+
+def install_weight_hooks(initializer_from_name, is_regularizer, is_constraint):
+    """Installs how a Variable resolves an initializer name (``Variable("zeros", shape=...)``,
+    as Keras allows) and recognises a regularizer and a constraint (their setters refuse
+    anything else). Called once, when ``cornu.layers`` is imported.
+
+    Example:
+    >>> install_weight_hooks(initializers.get, lambda r: isinstance(r, Regularizer),
+    ...                      lambda c: isinstance(c, Constraint))
+    """
+    _WEIGHT_HOOKS.update(
+        initializer_from_name=initializer_from_name, is_regularizer=is_regularizer, is_constraint=is_constraint
+    )
 
 
 class AutocastScope:
@@ -96,9 +122,7 @@ class VariableBase:
         self._overwrite_with_gradient = False
         self._value = None
         if isinstance(initializer, str):
-            from cornu import initializers
-
-            initializer = initializers.get(initializer)
+            initializer = _WEIGHT_HOOKS["initializer_from_name"](initializer)
         if callable(initializer):
             if shape is None:
                 raise ValueError(
@@ -230,9 +254,7 @@ class VariableBase:
 
     @regularizer.setter
     def regularizer(self, value):
-        from cornu.regularizers import Regularizer
-
-        if value is not None and not isinstance(value, Regularizer):
+        if value is not None and not _WEIGHT_HOOKS["is_regularizer"](value):
             raise ValueError(f"Invalid `regularizer`: expected a cornu Regularizer. Received: regularizer={value!r}")
         self._regularizer = value
 
@@ -242,9 +264,7 @@ class VariableBase:
 
     @constraint.setter
     def constraint(self, value):
-        from cornu.constraints import Constraint
-
-        if value is not None and not isinstance(value, Constraint):
+        if value is not None and not _WEIGHT_HOOKS["is_constraint"](value):
             raise ValueError(f"Invalid `constraint`: expected a cornu Constraint. Received: constraint={value!r}")
         self._constraint = value
 
@@ -275,5 +295,3 @@ class VariableBase:
     def __len__(self):
         return self._shape[0]
 
-
-add_operator_overloads(VariableBase)

@@ -1,16 +1,43 @@
 """Eager ``model(x)`` calls on JAX, compiled once they repeat.
 
 An eager call dispatches every op from Python (about 10-30 us each), so a small
-model costs hundreds of microseconds per call. Once a call signature (input
-structure, shapes and dtypes, ``training``) has been seen ``WARMUP_CALLS``
-times with the model unchanged (``structure_version``), the whole call becomes one ``jax.jit`` function of the variable values
-and the inputs; variables the call updates (BatchNormalization statistics,
-seed-generator state) are written back afterwards, so the result is the same
-as the eager call's.
+model costs hundreds of microseconds per call. cornu therefore compiles the
+repeated top-level call of a Functional or Sequential model (Keras itself
+runs every such call eagerly):
 
-Calls that cannot be compiled this way fall back to the eager path for good
-(per signature): anything raising while tracing, calls that add losses, and
-outputs carrying a Keras mask.
+- Which calls: ``model(x)`` or ``model(x, training=True/False)`` on a built
+  Functional or Sequential model (or a subclass that keeps their ``call``),
+  from outside any other layer's call, with one input (an array or a
+  list/dict of them) whose leaves are NumPy numeric arrays or JAX arrays
+  without a Keras mask. Calls inside a train step, ``stateless_call`` or a
+  symbolic build are left alone.
+- When: per call signature (input structure, shapes, dtypes, ``training``),
+  the first ``WARMUP_CALLS`` (2) calls run eagerly; the third traces the whole
+  call into one ``jax.jit`` function of the variable values and the inputs,
+  and later calls with that signature reuse it. A new batch size is a new
+  signature (two more eager calls, then one more compilation). Creating
+  variables or graph nodes, setting ``trainable`` or a dtype policy
+  (``structure_version``) forgets every compiled signature.
+- What stays the same: outputs are the eager call's (the same ops; XLA may
+  round floats differently in the last bits), and variables the call
+  updates (BatchNormalization moving statistics with ``training=True``,
+  seed-generator state of Dropout) are written back after each call.
+- What changes: Python code inside ``call`` (``print``, appending to a list,
+  counters) runs while tracing only, not on every compiled call; use
+  ``jax.debug.print`` or run eagerly to see it on every call.
+- Falls back to eager, for good for that signature: a call that raises while
+  tracing (Python control flow on tensor values, host callbacks), adds
+  losses (``add_loss``, activity regularizers), or returns outputs carrying a
+  Keras mask.
+- The way out: ``model.compile(run_eagerly=True)`` (or
+  ``model.run_eagerly = True``, or ``compile(jit_compile=False)``) keeps every
+  call eager, as in Keras. Other backends never compile ``model(x)``.
+
+Example:
+>>> model = cornu.Sequential([cornu.Input((3,)), cornu.layers.Dense(2)])
+>>> for _ in range(3):
+...     y = model(np.ones((4, 3), "float32"))  # calls 1-2 eager, call 3 compiled
+>>> model.compile(run_eagerly=True)  # from now on every call is eager
 """
 
 import jax

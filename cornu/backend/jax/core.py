@@ -34,10 +34,24 @@ class Variable(VariableBase):
         return self.value
 
 
-def _sync_pending_state():
-    from cornu.backend.jax import step
+# While a step runner holds the training state, its variables are purged (their values live in
+# the runner); reading or assigning one first hands the state back. One runner at a time holds it.
+_PENDING_SYNC = [None]
 
-    sync = step.PENDING_SYNC[0]
+
+def hold_pending_state(sync):
+    """Registers ``sync``, called (once) before any purged variable is next read or assigned."""
+    _PENDING_SYNC[0] = sync
+
+
+def release_pending_state(sync):
+    """Forgets ``sync`` if it is still the registered one (its runner handed the state back)."""
+    if _PENDING_SYNC[0] == sync:
+        _PENDING_SYNC[0] = None
+
+
+def _sync_pending_state():
+    sync = _PENDING_SYNC[0]
     if sync is None:
         return False
     sync()

@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from cornu.backend.common.conv_padding import conv_transpose_padding
 from cornu.backend.jax.core import convert_to_tensor
 from cornu.backend.jax.numpy import _float_input
 
@@ -117,17 +118,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
     out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
     return conv(out, pointwise_kernel, 1, "valid", data_format, 1)
-
-
-def conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding):
-    """Per-axis (left, right) padding of the stride-dilated input (TensorFlow's conv-transpose shapes)."""
-    k = (kernel_size - 1) * dilation + 1
-    if padding.lower() == "valid":
-        extra = max(k, stride) - k if output_padding is None else output_padding
-        return k - 1, k - 1 + extra
-    total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
-    left = min(total // 2 + total % 2, k - 1)
-    return left, total - left
 
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last", dilation_rate=1):

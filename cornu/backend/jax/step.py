@@ -1,34 +1,17 @@
 """How a JAX model trains: pure steps ``(state, data) -> (logs, state)``, jitted
-with donated state, where state is the tuple of variable values."""
+with donated state, where state is the tuple of variable values. The contract is
+``cornu/backend/common/step_protocol.py``."""
 
 import jax
 import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope, get_stateless_scope
-from cornu.backend.jax.core import to_device_arrays
-from cornu.trainers.data import unpack_x_y_sample_weight
+from cornu.backend.jax.core import hold_pending_state, release_pending_state, to_device_arrays
 
-# While a runner holds the training state, variables are purged; reading one syncs it back.
-PENDING_SYNC = [None]
-
-
-def skips_unread_step_results():
-    """Whether fit/evaluate may skip the metrics' per-step results nobody reads (results are computed inside the compiled step, where they cost nothing)."""
-    return False
-
-
-def check_trainable():
-    return None
-
-
-def resolve_jit_compile(model, jit_compile, run_eagerly):
-    if run_eagerly:
-        return False
-    return True if jit_compile == "auto" else bool(jit_compile)
-
-
-def _batch_size(x):
-    return jax.tree_util.tree_leaves(x)[0].shape[0]
+SUPPORTS_TRAINING = True
+SUPPORTS_JIT_COMPILE = True
+JIT_COMPILE_BY_DEFAULT = True
+SKIPS_UNREAD_STEP_RESULTS = False  # results computed inside the compiled step cost nothing
 
 
 def _updated(scope, variables, values):
@@ -62,18 +45,16 @@ def _forward_and_loss(model, trainable, non_trainable, metrics_values, x, y, sam
     return scaled, (loss, y_pred, non_trainable, metrics_values)
 
 
-def _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight):
+def _stateless_update_metrics(model, metrics_values, update_metrics, loss, x, y, y_pred, sample_weight):
+    """The trainer's ``update_metrics`` run on the metric values instead of the variables."""
     variables = model.metrics_variables
     with StatelessScope(state_mapping=list(zip(variables, metrics_values))) as scope:
-        if model._loss_tracker is not None and loss is not None:
-            model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
-        logs = model.compute_metrics(x, y, y_pred, sample_weight)
+        logs = update_metrics(loss, x, y, y_pred, sample_weight)
     return logs, _updated(scope, variables, metrics_values)
 
 
-def train_step(model, state, data):
+def train_step(model, state, x, y, sample_weight, update_metrics):
     trainable, non_trainable, optimizer_values, metrics_values = state
-    x, y, sample_weight = unpack_x_y_sample_weight(data)
     grad_fn = jax.value_and_grad(
         lambda tv: _forward_and_loss(
             model, tv, non_trainable, metrics_values, x, y, sample_weight, True, optimizer_values
@@ -82,23 +63,25 @@ def train_step(model, state, data):
     )
     (_, (loss, y_pred, non_trainable, metrics_values)), grads = grad_fn(trainable)
     trainable, optimizer_values = model.optimizer.stateless_apply(optimizer_values, grads, trainable)
-    logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
+    logs, metrics_values = _stateless_update_metrics(
+        model, metrics_values, update_metrics, loss, x, y, y_pred, sample_weight
+    )
     return logs, (trainable, non_trainable, optimizer_values, metrics_values)
 
 
-def test_step(model, state, data):
+def test_step(model, state, x, y, sample_weight, update_metrics):
     trainable, non_trainable, metrics_values = state
-    x, y, sample_weight = unpack_x_y_sample_weight(data)
     _, (loss, y_pred, non_trainable, metrics_values) = _forward_and_loss(
         model, trainable, non_trainable, metrics_values, x, y, sample_weight, False
     )
-    logs, metrics_values = _update_metrics(model, metrics_values, loss, x, y, y_pred, sample_weight)
+    logs, metrics_values = _stateless_update_metrics(
+        model, metrics_values, update_metrics, loss, x, y, y_pred, sample_weight
+    )
     return logs, (trainable, non_trainable, metrics_values)
 
 
-def predict_step(model, state, data):
+def predict_step(model, state, x):
     trainable, non_trainable = state
-    x, _, _ = unpack_x_y_sample_weight(data)
     mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, non_trainable))
     with StatelessScope(state_mapping=mapping) as scope:
         outputs = model(x, training=False)
@@ -112,6 +95,7 @@ class Runner:
     def __init__(self, model, kind):
         self.model = model
         self.kind = kind
+        self._step = None
         self._fn = None
         self._group_fn = None
         self._signature = None
@@ -128,8 +112,8 @@ class Runner:
         return groups
 
     def _state_step(self):
-        """The model's step as ``(state, data) -> (outputs, state)`` for every kind."""
-        step = getattr(self.model, f"{self.kind}_step")
+        """The step given to ``start`` as ``(state, data) -> (outputs, state)`` for every kind."""
+        step = self._step
         if self.kind != "predict":
             return step
 
@@ -178,7 +162,8 @@ class Runner:
 
         return jax.jit(fn, donate_argnums=0)
 
-    def start(self):
+    def start(self, step):
+        self._step = step
         groups = self._variable_groups()
         if self.kind == "train":
             _check_optimizer_matches(self.model.optimizer, groups[0])
@@ -192,14 +177,14 @@ class Runner:
         for group in groups:
             for v in group:
                 v._value = None
-        PENDING_SYNC[0] = self.finish
+        hold_pending_state(self.finish)
 
     def run(self, data):
         if get_stateless_scope() is not None:
             raise RuntimeError("A training step cannot run inside a StatelessScope.")
         if self._groups is None:
             # Something read a variable since the last step (e.g. a callback): take the state again.
-            self.start()
+            self.start(self._step)
         outputs, self._state = self._fn(self._state, data)
         return outputs
 
@@ -209,7 +194,7 @@ class Runner:
             if get_stateless_scope() is not None:
                 raise RuntimeError("A training step cannot run inside a StatelessScope.")
             if self._groups is None:
-                self.start()
+                self.start(self._step)
             if self._group_fn is None:
                 self._group_fn = self._make_group_fn()
             outputs, self._state = self._group_fn(self._state, list(batches))
@@ -224,8 +209,7 @@ class Runner:
             return
         groups, state = self._groups, self._state
         self._groups = self._state = None
-        if PENDING_SYNC[0] == self.finish:
-            PENDING_SYNC[0] = None
+        release_pending_state(self.finish)
         for group, values in zip(groups, state):
             for v, value in zip(group, values):
                 v._value = value
@@ -254,7 +238,3 @@ def _same_shapes(batches):
         if [tuple(getattr(leaf, "shape", ())) for leaf in jax.tree_util.tree_leaves(batch)] != shapes:
             return False
     return True
-
-
-def make_runner(model, kind):
-    return Runner(model, kind)

@@ -4,6 +4,7 @@ import numpy as np
 
 from cornu.backend.numpy.core import convert_to_tensor, to_numpy_dtype
 from cornu.backend.numpy.numpy import _float_input
+from cornu.backend.common.conv_padding import conv_transpose_padding, same_padding
 
 
 def _cast_like(out, x):
@@ -113,13 +114,6 @@ def _from_channels_last(x, data_format):
     return np.moveaxis(x, -1, 1) if data_format == "channels_first" else x
 
 
-def _same_padding(size, kernel, stride, dilation):
-    k = (kernel - 1) * dilation + 1
-    out = -(-size // stride)
-    total = max((out - 1) * stride + k - size, 0)
-    return total // 2, total - total // 2
-
-
 def _float_or_same(x):
     x = convert_to_tensor(x)
     return x if x.dtype.kind == "f" or x.dtype.name == "bfloat16" else x.astype(np.float32)
@@ -137,7 +131,7 @@ def _windows(x, window, strides, dilation):
 
 def _pad_same(x, window, strides, dilation, value=0.0):
     n = x.ndim - 2
-    pads = [(0, 0)] + [_same_padding(x.shape[1 + i], window[i], strides[i], dilation[i]) for i in range(n)] + [(0, 0)]
+    pads = [(0, 0)] + [same_padding(x.shape[1 + i], window[i], strides[i], dilation[i]) for i in range(n)] + [(0, 0)]
     return np.pad(x, pads, constant_values=value)
 
 
@@ -186,16 +180,6 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     return conv(out, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding):
-    k = (kernel_size - 1) * dilation + 1
-    if padding.lower() == "valid":
-        extra = max(k, stride) - k if output_padding is None else output_padding
-        return k - 1, k - 1 + extra
-    total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
-    left = min(total // 2 + total % 2, k - 1)
-    return left, total - left
-
-
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last", dilation_rate=1):
     inputs = _float_or_same(inputs)
     kernel = convert_to_tensor(kernel, inputs.dtype)
@@ -206,7 +190,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     shape = (x.shape[0],) + tuple((x.shape[1 + i] - 1) * strides[i] + 1 for i in range(n)) + (x.shape[-1],)
     dilated = np.zeros(shape, x.dtype)
     dilated[(slice(None),) + tuple(slice(None, None, s) for s in strides)] = x
-    pads = [_conv_transpose_padding(kernel.shape[i], strides[i], dilation[i], padding, out_pad[i]) for i in range(n)]
+    pads = [conv_transpose_padding(kernel.shape[i], strides[i], dilation[i], padding, out_pad[i]) for i in range(n)]
     dilated = np.pad(dilated, [(0, 0)] + pads + [(0, 0)])
     flipped = np.swapaxes(np.flip(kernel, axis=tuple(range(n))), -1, -2)
     out = conv(dilated, flipped, 1, "valid", "channels_last", dilation)

@@ -4,6 +4,8 @@ import torch
 import torch.nn.functional as F
 
 from cornu.backend import config
+from cornu.backend.common.conv_padding import conv_transpose_padding as _conv_transpose_padding
+from cornu.backend.common.conv_padding import same_padding as _same_padding
 from cornu.backend.torch.core import Variable, convert_to_tensor, to_torch_dtype
 from cornu.backend.torch.numpy import _float_input
 
@@ -164,13 +166,6 @@ def _from_channels_first(x, data_format):
     return torch.movedim(x, 1, -1) if data_format == "channels_last" else x
 
 
-def _same_padding(size, kernel, stride, dilation):
-    k = (kernel - 1) * dilation + 1
-    out = -(-size // stride)
-    total = max((out - 1) * stride + k - size, 0)
-    return total // 2, total - total // 2
-
-
 def _pad_spatial(x, pads, value=0.0):
     flat = []
     for before, after in reversed(pads):
@@ -218,16 +213,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format="chan
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format="channels_last", dilation_rate=1):
     out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
     return conv(out, pointwise_kernel, 1, "valid", data_format, 1)
-
-
-def _conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding):
-    k = (kernel_size - 1) * dilation + 1
-    if padding.lower() == "valid":
-        extra = max(k, stride) - k if output_padding is None else output_padding
-        return k - 1, k - 1 + extra
-    total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
-    left = min(total // 2 + total % 2, k - 1)
-    return left, total - left
 
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format="channels_last", dilation_rate=1):

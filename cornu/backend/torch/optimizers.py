@@ -1,9 +1,10 @@
 """Fused optimizer updates for PyTorch, with ``torch._foreach_*`` kernels.
 
 One call updates every variable of the step at once, instead of a handful of
-small ops per variable. The maths is the optimizers' own (cornu's Adam and SGD
-``update_step``), so results equal the generic path; optimizers this module
-does not know fall back to it.
+small ops per variable. An optimizer declares the rule its ``update_step``
+computes (``fused_update_rule``: "adam", "sgd") and hands over its slots
+(``fused_slots``); the maths here is that rule's, so results equal the generic
+path. Optimizers without a rule this module knows run the generic path.
 """
 
 import numpy as np
@@ -14,15 +15,7 @@ from cornu.backend.torch.core import without_grad
 
 def fused_update_step(optimizer):
     """The fused update for ``optimizer``, or None when the generic path must run."""
-    from cornu.optimizers.adam import Adam
-    from cornu.optimizers.sgd import SGD
-
-    update = type(optimizer).update_step
-    if update is Adam.update_step and not optimizer.amsgrad:
-        return _adam
-    if update is SGD.update_step:
-        return _sgd
-    return None
+    return _FUSED_RULES.get(optimizer.fused_update_rule)
 
 
 def _values(variables):
@@ -40,9 +33,9 @@ def _adam(optimizer, grads, variables, learning_rate):
     params = _values(variables)
     if len({p.dtype for p in params}) != 1:
         return False
-    indices = [optimizer._get_variable_index(v) for v in variables]
-    m = _values([optimizer._momentums[i] for i in indices])
-    v = _values([optimizer._velocities[i] for i in indices])
+    momentums, velocities = optimizer.fused_slots(variables)
+    m = _values(momentums)
+    v = _values(velocities)
     grads = _grads(grads, params)
     if _can_use_fused_adam(params, grads):
         _fused_adam(params, grads, m, v, _host_adam_alpha(optimizer, learning_rate, params[0].dtype), optimizer)
@@ -124,7 +117,7 @@ def _sgd(optimizer, grads, variables, learning_rate):
     if optimizer.momentum == 0:
         torch._foreach_sub_(params, torch._foreach_mul(grads, lr))
         return True
-    momentums = [optimizer.momentums[optimizer._get_variable_index(v)] for v in variables]
+    (momentums,) = optimizer.fused_slots(variables)
     if any(m is None for m in momentums):
         return False
     m = [mv.value for mv in momentums]
@@ -139,3 +132,6 @@ def _sgd(optimizer, grads, variables, learning_rate):
     else:
         torch._foreach_add_(params, m)
     return True
+
+
+_FUSED_RULES = {"adam": _adam, "sgd": _sgd}

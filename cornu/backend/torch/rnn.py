@@ -16,6 +16,7 @@ import optree
 import torch
 from torch import _VF
 
+from cornu.backend.common.kernel_activations import declare_kernel_activation, kernel_activation_name
 from cornu.backend.common.rnn_loop import python_rnn_loop
 from cornu.backend.torch.core import convert_to_tensor
 
@@ -60,11 +61,13 @@ def _on_device_of(inputs, states):
         lambda s: s.to(device) if isinstance(s, torch.Tensor) and s.device != device else s, states)
 
 
-def _is_default_activations(activation, recurrent_activation):
-    from cornu import activations, ops
+declare_kernel_activation("tanh", torch.tanh)
+declare_kernel_activation("sigmoid", torch.sigmoid)
 
-    return (activation in (activations.tanh, ops.tanh, torch.tanh)
-            and recurrent_activation in (activations.sigmoid, ops.sigmoid, torch.sigmoid))
+
+def _is_default_activations(activation, recurrent_activation):
+    # cornu's own tanh and sigmoid are declared by the layers that use these kernels.
+    return kernel_activation_name(activation) == "tanh" and kernel_activation_name(recurrent_activation) == "sigmoid"
 
 
 def _right_padded_lengths(mask, batch, steps):

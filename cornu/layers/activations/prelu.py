@@ -3,7 +3,7 @@
 from cornu import activations, constraints, initializers, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.PReLU")

@@ -4,7 +4,7 @@ import numbers
 
 from cornu import activations
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _check_non_negative(value, name, allow_none=False):

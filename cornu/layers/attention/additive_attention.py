@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.layers.attention.attention import Attention
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.AdditiveAttention")

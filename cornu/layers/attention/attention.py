@@ -3,7 +3,8 @@
 from cornu import backend, ops, random
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
+from cornu.tree import is_shape
 
 _SCORE_MODES = ("dot", "concat")
 
@@ -135,7 +136,7 @@ class Attention(Layer):
 
     def _validate_inputs(self, inputs, mask=None, check_sizes=True):
         name = type(self).__name__
-        if not isinstance(inputs, (list, tuple)) or _is_shape(inputs):
+        if not isinstance(inputs, (list, tuple)) or is_shape(inputs):
             raise ValueError(
                 f"{name} layer must be called on a list of inputs, namely [query, value] or [query, value, key]. "
                 f"Received: inputs={inputs}."
@@ -156,7 +157,7 @@ class Attention(Layer):
                 )
         if not check_sizes:
             return
-        shapes = [tuple(x) if _is_shape(x) else tuple(x.shape) for x in inputs]
+        shapes = [tuple(x) if is_shape(x) else tuple(x.shape) for x in inputs]
         value_shape = shapes[1]
         key_shape = shapes[2] if len(shapes) > 2 else value_shape
         self._check_shapes(shapes[0], value_shape, key_shape)
@@ -184,7 +185,3 @@ class Attention(Layer):
         config.update({"use_scale": self.use_scale, "score_mode": self.score_mode, "dropout": self.dropout,
                        "seed": self.seed})
         return config
-
-
-def _is_shape(x):
-    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, int) for d in x)

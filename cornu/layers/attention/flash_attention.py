@@ -1,7 +1,7 @@
 """The global flash-attention switch read by the attention layers (``keras.config.*_flash_attention``)."""
 
 from cornu.backend.common import global_state
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _KEY = "flash_attention"
 

@@ -11,7 +11,7 @@ from cornu.layers.attention.flash_attention import is_flash_attention_enabled
 from cornu.layers.core.einsum_dense import EinsumDense
 from cornu.layers.layer import Layer
 from cornu.layers.regularization.dropout import Dropout
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # Einsum letters: b batch, q query positions, k key positions, m model features,
 # u query heads, v key/value heads, h channels per head.

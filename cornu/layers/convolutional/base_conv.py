@@ -141,13 +141,16 @@ class BaseConv(Layer):
             raise ValueError(f"Layer '{self.name}' must be built before LoRA can be enabled on it.")
         if self.lora_enabled:
             raise ValueError(f"LoRA is already enabled on layer '{self.name}'; it can be enabled only once.")
-        # float32 adapters avoid underflow when the layer computes in float16.
-        self.lora_kernel_a = self.add_weight(name="lora_kernel_a", shape=tuple(self._kernel.shape[:-1]) + (rank,),
-                                             initializer=initializers.get(a_initializer), dtype="float32",
-                                             regularizer=self.kernel_regularizer)
-        self.lora_kernel_b = self.add_weight(name="lora_kernel_b", shape=(rank, self.filters),
-                                             initializer=initializers.get(b_initializer), dtype="float32",
-                                             regularizer=self.kernel_regularizer)
+        # float32 adapters avoid underflow when the layer computes in float16. The layer is built,
+        # so its state is locked: adding the adapters is the one sanctioned exception (as in Keras).
+        with self._state_unlocked():
+            self.lora_kernel_a = self.add_weight(name="lora_kernel_a",
+                                                 shape=tuple(self._kernel.shape[:-1]) + (rank,),
+                                                 initializer=initializers.get(a_initializer), dtype="float32",
+                                                 regularizer=self.kernel_regularizer)
+            self.lora_kernel_b = self.add_weight(name="lora_kernel_b", shape=(rank, self.filters),
+                                                 initializer=initializers.get(b_initializer), dtype="float32",
+                                                 regularizer=self.kernel_regularizer)
         self._kernel.trainable = False
         self.lora_enabled = True
         self.lora_rank = rank

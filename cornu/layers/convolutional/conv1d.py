@@ -1,7 +1,7 @@
 """``Conv1D``: 1-D (temporal) convolution."""
 
 from cornu.layers.convolutional.base_conv import BaseConv
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Conv1D", "keras.layers.Convolution1D")

@@ -1,7 +1,7 @@
 """``Conv2D``: 2-D (spatial) convolution."""
 
 from cornu.layers.convolutional.base_conv import BaseConv
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Conv2D", "keras.layers.Convolution2D")

@@ -1,7 +1,7 @@
 """``Conv3D``: 3-D (volumetric) convolution."""
 
 from cornu.layers.convolutional.base_conv import BaseConv
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Conv3D", "keras.layers.Convolution3D")

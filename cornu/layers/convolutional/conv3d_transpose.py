@@ -1,7 +1,7 @@
 """``Conv3DTranspose``: 3-D transposed convolution."""
 
 from cornu.layers.convolutional.base_conv_transpose import BaseConvTranspose
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Conv3DTranspose", "keras.layers.Convolution3DTranspose")

@@ -1,7 +1,7 @@
 """``DepthwiseConv2D``: 2-D depthwise convolution."""
 
 from cornu.layers.convolutional.base_depthwise_conv import BaseDepthwiseConv
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.DepthwiseConv2D")

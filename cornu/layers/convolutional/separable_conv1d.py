@@ -1,7 +1,7 @@
 """``SeparableConv1D``: 1-D depthwise-separable convolution."""
 
 from cornu.layers.convolutional.base_separable_conv import BaseSeparableConv
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.SeparableConv1D", "keras.layers.SeparableConvolution1D")

@@ -1,7 +1,7 @@
 """``SeparableConv2D``: 2-D depthwise-separable convolution."""
 
 from cornu.layers.convolutional.base_separable_conv import BaseSeparableConv
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.SeparableConv2D", "keras.layers.SeparableConvolution2D")

@@ -2,7 +2,7 @@
 
 from cornu import activations
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Activation")

@@ -4,7 +4,7 @@ from cornu import activations, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.ops.affine import matmul_add
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Dense")

@@ -7,7 +7,7 @@ from cornu.initializers.random_initializers import VarianceScaling
 from cornu.layers.core.einsum_as_matmul import einsum_as_matmul, matmul_form
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _FORMS = (
     # "ab,bc->ac": no ellipsis.
@@ -220,7 +220,7 @@ class EinsumDense(Layer):
         return tuple(full_output_shape)
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config.update({

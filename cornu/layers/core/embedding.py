@@ -4,7 +4,7 @@ import warnings
 
 from cornu import constraints, initializers, ops, regularizers
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _check_positive_int(value, name):
@@ -119,14 +119,15 @@ class Embedding(Layer):
             raise ValueError("Cannot enable LoRA on a layer that isn't built yet. Call `layer.build()` first.")
         if self.lora_enabled:
             raise ValueError("LoRA is already enabled. This can only be done once per layer.")
-        self.lora_embeddings_a = self.add_weight(
-            name="lora_embeddings_a", shape=(self.input_dim, rank), initializer=initializers.get(a_initializer),
-            dtype="float32", regularizer=self.embeddings_regularizer,
-        )
-        self.lora_embeddings_b = self.add_weight(
-            name="lora_embeddings_b", shape=(rank, self.output_dim), initializer=initializers.get(b_initializer),
-            dtype="float32", regularizer=self.embeddings_regularizer,
-        )
+        with self._state_unlocked():  # the built layer's state is locked; the adapters are the exception
+            self.lora_embeddings_a = self.add_weight(
+                name="lora_embeddings_a", shape=(self.input_dim, rank), initializer=initializers.get(a_initializer),
+                dtype="float32", regularizer=self.embeddings_regularizer,
+            )
+            self.lora_embeddings_b = self.add_weight(
+                name="lora_embeddings_b", shape=(rank, self.output_dim),
+                initializer=initializers.get(b_initializer), dtype="float32", regularizer=self.embeddings_regularizer,
+            )
         self._embeddings.trainable = False
         self.lora_enabled = True
         self.lora_rank = rank

@@ -1,7 +1,7 @@
 """``Identity``: returns its input unchanged."""
 
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Identity")

@@ -4,7 +4,7 @@ from cornu import backend
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
 from cornu.ops.node import Node
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.InputLayer")

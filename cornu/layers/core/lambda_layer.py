@@ -16,11 +16,12 @@ import optree
 
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
-from cornu.saving.registry import GLOBAL_CUSTOM_NAMES, keras_export
+from cornu.serialization.registry import is_registered, keras_export
+from cornu.tree import is_shape
 
 
 def _needs_bytecode(fn):
-    if not isinstance(fn, types.FunctionType) or fn in GLOBAL_CUSTOM_NAMES:
+    if not isinstance(fn, types.FunctionType) or is_registered(fn):
         return False
     return fn.__name__ == "<lambda>" or "<locals>" in fn.__qualname__
 
@@ -37,7 +38,7 @@ def _is_bytecode_config(value):
 
 
 def _load_function(value):
-    from cornu.saving.lambda_serialization import deserialize_function
+    from cornu.serialization.lambda_bytecode import deserialize_function
 
     inner = value["config"]
     if "value" in inner:  # the generic `serialize_keras_object` form of a lambda
@@ -50,10 +51,6 @@ def _function_params(fn):
         return set(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         return set()
-
-
-def _is_shape(value):
-    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
 
 
 def _tuplify_shapes(value):
@@ -129,7 +126,7 @@ class Lambda(Layer):
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
             specs = optree.tree_map(lambda s: KerasTensor(tuple(s), dtype=self.compute_dtype), input_shape,
-                                    is_leaf=_is_shape, none_is_leaf=False)
+                                    is_leaf=is_shape, none_is_leaf=False)
             try:
                 outputs = self._infer_output_spec(specs)
             except Exception as e:
@@ -140,9 +137,9 @@ class Lambda(Layer):
             return optree.tree_map(lambda x: tuple(x.shape), outputs)
         if callable(self._output_shape):
             return self._output_shape(input_shape)
-        batch_size = optree.tree_leaves(input_shape, is_leaf=_is_shape)[0]
+        batch_size = optree.tree_leaves(input_shape, is_leaf=is_shape)[0]
         batch_size = batch_size[0] if isinstance(batch_size, (tuple, list)) and batch_size else None
-        return optree.tree_map(lambda s: (batch_size,) + tuple(s), self._output_shape, is_leaf=_is_shape)
+        return optree.tree_map(lambda s: (batch_size,) + tuple(s), self._output_shape, is_leaf=is_shape)
 
     def compute_output_spec(self, *args, **kwargs):
         if self._output_shape is None:
@@ -161,7 +158,7 @@ class Lambda(Layer):
 
     # --------------------------------------------------------- serialization
     def _serialize_function(self, fn):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         if _needs_bytecode(fn):
             return _dump_function(fn)
@@ -170,7 +167,7 @@ class Lambda(Layer):
         raise ValueError(f"Invalid input type for serialization. Received: {fn!r} of type {type(fn)}.")
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = {"function": self._serialize_function(self.function)}
         if self._output_shape is not None:
@@ -203,7 +200,7 @@ class Lambda(Layer):
         Example:
         >>> layer = cornu.layers.Lambda.from_config(config, safe_mode=False)
         """
-        from cornu.saving.serialization import deserialize_keras_object, in_safe_mode
+        from cornu.serialization.keras_objects import deserialize_keras_object, in_safe_mode
 
         safe_mode = (in_safe_mode() if safe_mode is None else safe_mode) is not False
         config = dict(config)

@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Masking")
@@ -20,7 +20,7 @@ class Masking(Layer):
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
         if isinstance(mask_value, dict) and mask_value.get("config", None):
-            from cornu.saving.serialization import deserialize_keras_object
+            from cornu.serialization.keras_objects import deserialize_keras_object
 
             mask_value = deserialize_keras_object(mask_value)
         self.mask_value = mask_value
@@ -40,7 +40,7 @@ class Masking(Layer):
         return input_shape
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config["mask_value"] = serialize_keras_object(self.mask_value)

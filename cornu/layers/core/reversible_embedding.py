@@ -4,7 +4,7 @@ vocabulary (tied to the table, or with its own reverse matrix)."""
 from cornu import ops
 from cornu.backend import KerasTensor, set_keras_mask
 from cornu.layers.core.embedding import Embedding
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.ReversibleEmbedding")

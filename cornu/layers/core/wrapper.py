@@ -1,7 +1,7 @@
 """``Wrapper``: the base of layers that wrap another layer."""
 
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Wrapper")
@@ -33,7 +33,7 @@ class Wrapper(Layer):
             self.layer.built = True
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config["layer"] = serialize_keras_object(self.layer)
@@ -41,7 +41,7 @@ class Wrapper(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         config = dict(config)
         layer = deserialize_keras_object(config.pop("layer"), custom_objects=custom_objects)

@@ -8,10 +8,7 @@ logical OR of the input masks when every input has one.
 from cornu import backend, ops
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
-
-
-def _is_shape(value):
-    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
+from cornu.tree import is_shape
 
 
 class Merge(Layer):
@@ -36,7 +33,7 @@ class Merge(Layer):
     # ------------------------------------------------------------ shapes
     def _check_shape_list(self, input_shape, what="at least 1 input"):
         if not isinstance(input_shape, (list, tuple)) or not input_shape or not all(
-                s is None or _is_shape(s) for s in input_shape):
+                s is None or is_shape(s) for s in input_shape):
             raise ValueError(
                 f"A `{type(self).__name__}` layer ('{self.name}') should be called on a list of {what}. "
                 f"Received: input_shape={input_shape}"

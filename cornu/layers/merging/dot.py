@@ -4,7 +4,7 @@ import math
 
 from cornu import backend, ops
 from cornu.layers.merging.base_merge import Merge
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _l2_normalize(x, axis):

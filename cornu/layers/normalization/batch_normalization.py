@@ -4,7 +4,7 @@ moving averages of them at inference."""
 from cornu import backend, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 

@@ -3,7 +3,7 @@
 from cornu import backend, initializers, ops
 from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.input_spec import InputSpec
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _l2_normalize(x):

@@ -2,7 +2,7 @@
 
 from cornu import backend, ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # The smallest norm divided by; zero vectors stay zero.
 _NORM_EPSILON = 1e-12

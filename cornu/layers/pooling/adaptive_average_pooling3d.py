@@ -1,7 +1,7 @@
 """``AdaptiveAveragePooling3D``: mean pooling to a fixed output size over three spatial axes."""
 
 from cornu.layers.pooling.base_adaptive_pooling import BaseAdaptiveAveragePooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.AdaptiveAveragePooling3D")

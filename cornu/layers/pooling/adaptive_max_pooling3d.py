@@ -1,7 +1,7 @@
 """``AdaptiveMaxPooling3D``: maximum pooling to a fixed output size over three spatial axes."""
 
 from cornu.layers.pooling.base_adaptive_pooling import BaseAdaptiveMaxPooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.AdaptiveMaxPooling3D")

@@ -1,7 +1,7 @@
 """``AveragePooling1D``: average pooling over the time axis."""
 
 from cornu.layers.pooling.base_pooling import BasePooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.AveragePooling1D", "keras.layers.AvgPool1D")

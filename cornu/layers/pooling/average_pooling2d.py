@@ -1,7 +1,7 @@
 """``AveragePooling2D``: average pooling over height and width."""
 
 from cornu.layers.pooling.base_pooling import BasePooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.AveragePooling2D", "keras.layers.AvgPool2D")

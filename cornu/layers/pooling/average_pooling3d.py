@@ -1,7 +1,7 @@
 """``AveragePooling3D``: average pooling over three spatial axes."""
 
 from cornu.layers.pooling.base_pooling import BasePooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.AveragePooling3D", "keras.layers.AvgPool3D")

@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.layers.pooling.base_global_pooling import BaseGlobalPooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.GlobalMaxPooling3D", "keras.layers.GlobalMaxPool3D")

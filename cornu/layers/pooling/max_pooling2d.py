@@ -1,7 +1,7 @@
 """``MaxPooling2D``: max pooling over height and width."""
 
 from cornu.layers.pooling.base_pooling import BasePooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.MaxPooling2D", "keras.layers.MaxPool2D")

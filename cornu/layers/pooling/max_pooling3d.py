@@ -1,7 +1,7 @@
 """``MaxPooling3D``: max pooling over three spatial axes."""
 
 from cornu.layers.pooling.base_pooling import BasePooling
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.MaxPooling3D", "keras.layers.MaxPool3D")

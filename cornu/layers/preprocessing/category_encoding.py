@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _MODES = ("one_hot", "multi_hot", "count")
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from cornu import backend, ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _first_of(batch):

@@ -2,7 +2,7 @@
 
 from cornu import backend, ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Rescaling")
@@ -35,7 +35,7 @@ class Rescaling(Layer):
         return input_shape
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config.update({"scale": serialize_keras_object(self.scale), "offset": serialize_keras_object(self.offset)})
@@ -43,7 +43,7 @@ class Rescaling(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         config = dict(config)
         for key in ("scale", "offset"):

@@ -2,7 +2,7 @@
 
 from cornu import backend, ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 _SHARED_ATTRIBUTES = ("stateful", "return_sequences", "return_state")
@@ -10,7 +10,7 @@ _SHARED_ATTRIBUTES = ("stateful", "return_sequences", "return_state")
 
 def _copy_layer(layer, name, **overrides):
     """A fresh layer built from ``layer``'s config (no weights shared), renamed to ``name``."""
-    from cornu.saving.serialization import deserialize_keras_object, serialize_keras_object
+    from cornu.serialization.keras_objects import deserialize_keras_object, serialize_keras_object
 
     config = serialize_keras_object(layer)
     config["config"].update(overrides, name=name)
@@ -216,7 +216,7 @@ class Bidirectional(Layer):
 
     # ---------------------------------------------------------------- config
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config.update({
@@ -228,7 +228,7 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         config = dict(config)
         config["layer"] = deserialize_keras_object(config["layer"], custom_objects=custom_objects)

@@ -13,7 +13,8 @@ class ConvLSTM(RNN):
     Inputs are ``(batch, time, *spatial, channels)`` (or ``(batch, time, channels, *spatial)``
     with ``data_format="channels_first"``). Each step runs an LSTM whose input and recurrent
     transformations are convolutions (see ``ConvLSTMCell``); the state is two feature maps of
-    ``filters`` channels.
+    ``filters`` channels. ``ConvLSTM1D/2D/3D`` only set the class attribute ``_rank``: their
+    constructors are this one, as Keras's three signatures are the same.
 
     Example:
     >>> layer = cornu.layers.ConvLSTM2D(4, 3, padding="same", return_sequences=True)
@@ -21,7 +22,9 @@ class ConvLSTM(RNN):
     (2, 5, 8, 8, 4)
     """
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+    _rank = None  # the number of spatial axes, set by each subclass
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
                  unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
@@ -29,7 +32,7 @@ class ConvLSTM(RNN):
                  dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, **kwargs):
         cell = ConvLSTMCell(
-            rank=rank, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
+            rank=self._rank, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
             data_format=data_format, dilation_rate=dilation_rate, activation=activation,
             recurrent_activation=recurrent_activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
             recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
@@ -42,7 +45,7 @@ class ConvLSTM(RNN):
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, activity_regularizer=activity_regularizer,
                          **kwargs)
-        self.input_spec = InputSpec(ndim=rank + 3)
+        self.input_spec = InputSpec(ndim=self._rank + 3)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         return super().call(sequences, initial_state=initial_state, mask=mask, training=training)

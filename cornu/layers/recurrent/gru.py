@@ -6,7 +6,7 @@ from cornu.layers.recurrent.cell_arguments import cell_property
 from cornu.layers.recurrent.gru_cell import GRUCell
 from cornu.layers.recurrent.lstm import check_use_cudnn, fused_unavailable_error, input_dropout_sequences
 from cornu.layers.recurrent.rnn import RNN
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.GRU")

@@ -4,7 +4,7 @@ from cornu import activations, ops
 from cornu.layers.layer import Layer
 from cornu.layers.recurrent.cell_arguments import cell_arguments_config, set_cell_arguments, zeros_states
 from cornu.layers.recurrent.dropout_rnn_cell import DropoutRNNCell
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _is_nested(x):

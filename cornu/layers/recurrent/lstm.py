@@ -1,11 +1,18 @@
 """``LSTM``: the long short-term memory layer, on the backend's fused kernel when it can."""
 
 from cornu import activations, backend, constraints, initializers, ops, regularizers
+from cornu.backend.common.kernel_activations import declare_kernel_activation
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.recurrent.cell_arguments import cell_property
 from cornu.layers.recurrent.lstm_cell import LSTMCell
 from cornu.layers.recurrent.rnn import RNN
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
+
+
+# The backends' fused kernels (torch's cuDNN/C++ LSTM and GRU) run these as their built-in
+# activations; a layer with any other activation runs its cell step by step.
+declare_kernel_activation("tanh", activations.tanh, ops.tanh)
+declare_kernel_activation("sigmoid", activations.sigmoid, ops.sigmoid)
 
 
 def check_use_cudnn(use_cudnn):

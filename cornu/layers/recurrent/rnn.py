@@ -14,7 +14,7 @@ from cornu import backend, ops
 from cornu.layers.layer import Layer
 from cornu.layers.recurrent.dropout_rnn_cell import DropoutRNNCell
 from cornu.layers.recurrent.stacked_rnn_cells import StackedRNNCells, cell_output_size, check_cell
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _is_nested(x):
@@ -299,7 +299,7 @@ class RNN(Layer):
 
     # ---------------------------------------------------------------- config
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config.update({
@@ -317,7 +317,7 @@ class RNN(Layer):
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         if isinstance(config.get("cell"), dict):
-            from cornu.saving.serialization import deserialize_keras_object
+            from cornu.serialization.keras_objects import deserialize_keras_object
 
             config["cell"] = deserialize_keras_object(config["cell"], custom_objects=custom_objects)
         return super().from_config(config)

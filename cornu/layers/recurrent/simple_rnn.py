@@ -5,7 +5,7 @@ from cornu.layers.input_spec import InputSpec
 from cornu.layers.recurrent.cell_arguments import cell_property
 from cornu.layers.recurrent.rnn import RNN
 from cornu.layers.recurrent.simple_rnn_cell import SimpleRNNCell
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.SimpleRNN")

@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 def _is_nested(x):
@@ -100,7 +100,7 @@ class StackedRNNCells(Layer):
             input_shape = (batch_size, cell_output_size(cell))
 
     def get_config(self):
-        from cornu.saving.serialization import serialize_keras_object
+        from cornu.serialization.keras_objects import serialize_keras_object
 
         config = super().get_config()
         config["cells"] = [serialize_keras_object(cell) for cell in self.cells]
@@ -108,7 +108,7 @@ class StackedRNNCells(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization import deserialize_keras_object
+        from cornu.serialization.keras_objects import deserialize_keras_object
 
         config = dict(config)
         cells = [deserialize_keras_object(c, custom_objects=custom_objects) for c in config.pop("cells")]

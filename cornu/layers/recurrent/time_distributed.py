@@ -4,7 +4,7 @@ from cornu import ops
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # Layers whose output for one sample never depends on another sample of the batch: for them
 # the time axis is folded into the batch axis and the layer runs once instead of once per step

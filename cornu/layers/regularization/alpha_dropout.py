@@ -4,7 +4,7 @@ import numbers
 
 from cornu import ops, random
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 # The SELU constants: dropped units take SELU's negative saturation value.
 _SELU_ALPHA = 1.6732632423543772

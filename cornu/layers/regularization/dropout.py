@@ -5,7 +5,7 @@ import numbers
 from cornu import backend
 from cornu import random
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Dropout")

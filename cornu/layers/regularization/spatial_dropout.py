@@ -3,7 +3,7 @@
 from cornu import backend, ops, random
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.regularization.dropout import Dropout
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 class BaseSpatialDropout(Dropout):

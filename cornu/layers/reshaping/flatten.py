@@ -5,7 +5,7 @@ import math
 from cornu import backend, ops
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Flatten")

@@ -4,7 +4,7 @@ from cornu import ops
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Permute")

@@ -53,3 +53,17 @@ def int_pairs(value, rank, name, layer_name):
     ordinals = ("1st", "2nd", "3rd")
     return tuple(int_tuple(v, 2, f"{ordinals[i]} entry of {name}", layer_name, allow_zero=True)
                  for i, v in enumerate(value))
+
+
+def pairs_argument(value, rank, name, layer_name):
+    """``value`` as a cropping or padding layer of ``rank`` spatial axes keeps it: one
+    ``(before, after)`` pair for a 1D layer (as Keras's ``Cropping1D`` and ``ZeroPadding1D`` do),
+    else one pair per axis (see :func:`int_pairs`).
+
+    Example:
+    >>> pairs_argument(2, 1, "padding", "ZeroPadding1D"), pairs_argument(2, 2, "padding", "ZeroPadding2D")
+    ((2, 2), ((2, 2), (2, 2)))
+    """
+    if rank == 1:
+        return int_tuple(value, 2, name, layer_name, allow_zero=True)
+    return int_pairs(value, rank, name, layer_name)

@@ -1,18 +1,13 @@
-"""``ZeroPadding3D``: pads the spatial axes with zeros."""
+"""``ZeroPadding3D``: pads the three spatial axes of volumes with zeros."""
 
-from cornu import backend, ops
-from cornu.layers.input_spec import InputSpec
-from cornu.layers.layer import Layer
-from cornu.layers.reshaping.size_arguments import int_pairs
-from cornu.saving.registry import keras_export
+from cornu.layers.reshaping.base_zero_padding import BaseZeroPadding
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.ZeroPadding3D")
-class ZeroPadding3D(Layer):
-    """Adds rows of zeros before and after each spatial axis.
-
-    ``padding`` is an int (the same everywhere), one int per axis (symmetric),
-    or ``(before, after)`` pairs per axis.
+class ZeroPadding3D(BaseZeroPadding):
+    """Adds zeros before and after each spatial axis of a 5D input: ``padding`` is an int, one int
+    per axis or a ``(before, after)`` pair per axis.
 
     Example:
     >>> cornu.layers.ZeroPadding3D(1)(np.ones((1, 2, 2, 2, 3))).shape
@@ -20,33 +15,4 @@ class ZeroPadding3D(Layer):
     """
 
     def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = backend.standardize_data_format(data_format)
-        self.padding = int_pairs(padding, 3, "padding", "ZeroPadding3D")
-        self.input_spec = InputSpec(ndim=5)
-        self.built = True
-
-    def _spatial_pairs(self):
-        return self.padding
-
-    def call(self, inputs):
-        no_pad = ((0, 0),)
-        if self.data_format == "channels_first":
-            pad_width = no_pad + no_pad + self._spatial_pairs()
-        else:
-            pad_width = no_pad + self._spatial_pairs() + no_pad
-        return ops.pad(inputs, pad_width)
-
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        first_spatial = 2 if self.data_format == "channels_first" else 1
-        for i, (before, after) in enumerate(self._spatial_pairs()):
-            axis = first_spatial + i
-            if shape[axis] is not None:
-                shape[axis] += before + after
-        return tuple(shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"padding": self.padding, "data_format": self.data_format})
-        return config
+        super().__init__(3, padding, data_format, **kwargs)

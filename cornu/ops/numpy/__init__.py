@@ -1,7 +1,7 @@
 """NumPy-like ops: ``cornu.ops.numpy``, also flattened into ``cornu.ops``.
 
 Each op is one plain function with Keras's exact signature that calls the
-backend; ``@op`` (``cornu/ops/checked.py``) makes it work on symbolic tensors and
+backend; ``@op`` (``cornu/ops/decorator.py``) makes it work on symbolic tensors and
 gives clear errors. The ops live in one file per concept:
 
 - ``arithmetic``: element-wise arithmetic, rounding, signs, complex parts

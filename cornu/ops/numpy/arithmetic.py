@@ -5,7 +5,7 @@ for ``cornu.ops``.
 """
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _b = backend.numpy
 

@@ -7,7 +7,7 @@ for ``cornu.ops``.
 import math as _math
 
 from cornu import backend
-from cornu.ops.checked import op
+from cornu.ops.decorator import op
 
 _b = backend.numpy
 

@@ -7,7 +7,8 @@ Python branch, so it runs eagerly and inside a traced JAX train step alike.
 import math
 
 from cornu import ops
-from cornu.saving.registry import keras_export
+from cornu.serialization.object_namespace import ObjectNamespace
+from cornu.serialization.registry import keras_export
 
 
 def _check_positive_steps(value, name):
@@ -333,19 +334,6 @@ class CosineDecayRestarts(LearningRateSchedule):
         }
 
 
-@keras_export("keras.optimizers.schedules.serialize")
-def serialize(learning_rate_schedule):
-    """The Keras-format config dict of a schedule.
-
-    Example:
-    >>> cornu.optimizers.schedules.serialize(schedule)["class_name"]
-    'ExponentialDecay'
-    """
-    from cornu.saving.serialization import serialize_keras_object
-
-    return serialize_keras_object(learning_rate_schedule)
-
-
 ALL_SCHEDULES = {
     cls.__name__: cls
     for cls in (
@@ -358,25 +346,6 @@ ALL_SCHEDULES = {
         CosineDecayRestarts,
     )
 }
-
-
-@keras_export("keras.optimizers.schedules.deserialize")
-def deserialize(config, custom_objects=None):
-    """Builds a schedule from its config dict.
-
-    Example:
-    >>> schedule = cornu.optimizers.schedules.deserialize(
-    ...     {"class_name": "ExponentialDecay",
-    ...      "config": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9}})
-    """
-    from cornu.saving.registry import get_registered_object
-
-    if isinstance(config, dict) and set(config) <= {"class_name", "config", "module", "registered_name"}:
-        name = config.get("class_name")
-        own_module = config.get("module") in (None, "keras.optimizers.schedules")
-        custom = (custom_objects and name in custom_objects) or get_registered_object(name) is not None
-        if own_module and not custom and config.get("registered_name") in (None, name) and name in ALL_SCHEDULES:
-            return ALL_SCHEDULES[name].from_config(config.get("config") or {})
-    from cornu.saving.serialization import deserialize_keras_object
-
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+serialize, deserialize = ObjectNamespace(
+    "learning rate schedule", "keras.optimizers.schedules", ALL_SCHEDULES, argument="learning_rate_schedule"
+).public_functions(example='{"class_name": "CosineDecay", "config": {"initial_learning_rate": 0.1, "decay_steps": 10}}', with_get=False)

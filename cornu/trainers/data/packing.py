@@ -4,7 +4,7 @@ A batch is ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``; anything
 that is not a tuple (an array, a dict of arrays) is ``x`` alone.
 """
 
-from cornu.saving.registry import keras_export
+from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.utils.unpack_x_y_sample_weight")

@@ -1,17 +1,14 @@
 """Array inputs: conversions, shuffling, sample and class weights, validation split."""
 
-import importlib.util
-
 import numpy as np
 import pytest
-from data_test_utils import make_data, make_model
 
 import cornu
 from cornu.trainers.data.array_adapter import ArrayDataAdapter, train_validation_split
 from cornu.trainers.data.class_weight import class_weight_to_sample_weight
 
-needs_pandas = pytest.mark.skipif(importlib.util.find_spec("pandas") is None, reason="pandas is not installed")
-
+from tests.helpers.data_test_utils import make_data, make_model
+from tests.helpers.requirements import require
 
 def _all_batches(adapter):
     return list(adapter.get_numpy_iterator())
@@ -53,7 +50,7 @@ def test_float64_becomes_floatx_and_ints_stay_ints():
 
 def test_backend_tensors_and_nested_structures():
     import jax.numpy as jnp
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     x, y = make_data(10)
     inputs = {"a": torch.from_numpy(x), "b": [jnp.asarray(x[:, :1]), x[:, 1:]]}
@@ -63,9 +60,8 @@ def test_backend_tensors_and_nested_structures():
     np.testing.assert_array_equal(batch_x["b"][0], x[:4, :1])
 
 
-@needs_pandas
 def test_pandas_dataframe_and_series():
-    import pandas as pd
+    pd = require("pandas")
 
     x, y = make_data(10)
     batch_x, batch_y = ArrayDataAdapter(pd.DataFrame(x.astype("float64")), pd.Series(y[:, 0]), batch_size=4).peek()

@@ -8,11 +8,13 @@ import warnings
 
 import numpy as np
 import pytest
-from data_test_utils import ArrayBatches, DatasetV2, make_data, make_model
 
 from cornu import backend
 from cornu.trainers.data import get_data_adapter
 from cornu.trainers.epoch_iterator import EpochIterator
+
+from tests.helpers.data_test_utils import ArrayBatches, DatasetV2, make_data, make_model
+from tests.helpers.requirements import REPO, require
 
 Batch = collections.namedtuple("Batch", ["x", "y"])
 
@@ -75,7 +77,7 @@ def test_class_weight_is_refused_for_generators_and_torch_loaders(make):
 
 
 def _torch_loader(x, y):
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)))
 
@@ -121,12 +123,12 @@ def test_torch_loader_detection_and_numpy_conversion_do_not_import_torch():
         "import sys, warnings; warnings.simplefilter('ignore')\n"
         "import numpy as np, cornu\n"
         "sys.path.insert(0, %r)\n"
-        "from data_test_utils import ArrayBatches, DatasetV2, make_data, make_model\n"
+        "from tests.helpers.data_test_utils import ArrayBatches, DatasetV2, make_data, make_model\n"
         "x, y = make_data(); m = make_model()\n"
         "m.predict(x, verbose=0); m.evaluate(ArrayBatches(x, y), verbose=0)\n"
         "m.predict(DatasetV2([(x, y)]), verbose=0); m.predict((b for b in [x]), verbose=0)\n"
         "print(sorted(k for k in ('torch', 'tensorflow', 'pandas') if k in sys.modules))\n"
-    ) % os.path.dirname(__file__)
+    ) % str(REPO)
     env = dict(os.environ, CORNU_BACKEND=backend.backend())
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]

@@ -5,11 +5,12 @@ import warnings
 
 import numpy as np
 import pytest
-from data_test_utils import EndlessBatches, make_data, make_model
 
 import cornu
 from cornu import backend
 from cornu.trainers.epoch_iterator import EpochIterator
+
+from tests.helpers.data_test_utils import EndlessBatches, make_data, make_model
 
 RAN_OUT = "Your input ran out of data"
 

@@ -4,9 +4,10 @@ batches, threads or worker pools)."""
 import gc
 
 import pytest
-from data_test_utils import make_data, make_model, resident_bytes
 
 from cornu import backend
+
+from tests.helpers.data_test_utils import make_data, make_model, resident_bytes
 
 MIB = 1024 * 1024
 

@@ -4,13 +4,15 @@ import warnings
 
 import numpy as np
 import pytest
-from data_test_utils import BATCH, BatchDataset, DatasetV2, batches_of, make_data, make_model
 
 from cornu import backend
 from cornu.trainers.data import DataAdapter, get_data_adapter, pack_x_y_sample_weight, unpack_x_y_sample_weight
 from cornu.trainers.data.tf_dataset_adapter import is_tf_dataset
 from cornu.trainers.data.torch_dataloader_adapter import is_torch_dataloader
 from cornu.trainers.epoch_iterator import EpochIterator
+
+from tests.helpers.data_test_utils import BATCH, BatchDataset, DatasetV2, batches_of, make_data, make_model
+from tests.helpers.requirements import require
 
 
 def test_pack_and_unpack_match_keras(keras_ref):
@@ -49,7 +51,7 @@ def test_detection_by_class_name_only():
         pass
 
     assert not is_torch_dataloader(DataLoader())
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2)), batch_size=2)
     assert is_torch_dataloader(loader) and not is_tf_dataset(loader)
@@ -72,7 +74,7 @@ def test_tf_dataset_class_weight_is_applied_per_batch():
 
 @pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")
 def test_a_loader_of_unknown_length_learns_it_after_one_pass():
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     x, y = make_data()
 
@@ -95,7 +97,7 @@ def test_a_loader_of_unknown_length_learns_it_after_one_pass():
 
 @pytest.mark.requires_trainable_backend
 def test_a_torch_loader_with_worker_processes_trains():
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     x, y = make_data()
     dataset = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))

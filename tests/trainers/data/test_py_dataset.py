@@ -6,11 +6,12 @@ import threading
 
 import numpy as np
 import pytest
-from data_test_utils import ArrayBatches, FailingBatches, make_data, make_model, time_limit
 
 import cornu
 from cornu import backend
 from cornu.trainers.epoch_iterator import EpochIterator
+
+from tests.helpers.data_test_utils import ArrayBatches, FailingBatches, make_data, make_model, time_limit
 
 WORKER_MODES = [
     pytest.param(dict(workers=0), id="inline"),

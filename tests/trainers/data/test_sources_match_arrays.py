@@ -1,16 +1,15 @@
 """Every kind of input feeds the model the same batches as NumPy arrays do: training
 (shuffle=False, fixed seeds) ends with the same weights, and evaluate/predict agree."""
 
-import importlib.util
-
 import numpy as np
 import pytest
-from data_test_utils import BATCH, ArrayBatches, BatchDataset, batches_of, make_data, make_model
 
 import cornu
 
+from tests.helpers.data_test_utils import BATCH, ArrayBatches, BatchDataset, batches_of, make_data, make_model
+from tests.helpers.requirements import require
+
 EPOCHS = 2
-HAS_PANDAS = importlib.util.find_spec("pandas") is not None
 
 
 def _generator(x, y):
@@ -19,24 +18,23 @@ def _generator(x, y):
 
 
 def _torch_loader(x, y):
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     dataset = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
     return torch.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=False)
 
 
 def _fit_kwargs(kind, x, y):
-    """``fit`` arguments feeding ``kind`` of data; None for the kinds that need a skip."""
+    """``fit`` arguments feeding ``kind`` of data."""
     if kind == "pandas":
-        import pandas as pd
-
+        pd = require("pandas")
         return dict(x=pd.DataFrame(x), y=pd.Series(y[:, 0]), batch_size=BATCH)
     if kind == "jax_arrays":
         import jax.numpy as jnp
 
         return dict(x=jnp.asarray(x), y=jnp.asarray(y), batch_size=BATCH)
     if kind == "torch_tensors":
-        torch = pytest.importorskip("torch")
+        torch = require("torch")
 
         return dict(x=torch.from_numpy(x.copy()).requires_grad_(True), y=torch.from_numpy(y), batch_size=BATCH)
     if kind == "generator":
@@ -55,7 +53,7 @@ def _fit_kwargs(kind, x, y):
 
 
 KINDS = [
-    pytest.param("pandas", marks=pytest.mark.skipif(not HAS_PANDAS, reason="pandas is not installed")),
+    "pandas",
     "jax_arrays",
     "torch_tensors",
     "generator",
@@ -148,7 +146,7 @@ def test_evaluate_and_predict_on_each_kind_match_numpy_arrays(kind):
 
 
 def test_predict_on_batch_accepts_other_tensor_types():
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
 
     x, _ = make_data()
     model = make_model()

@@ -8,7 +8,8 @@ import jax
 import jax.numpy as jnp
 
 from cornu.backend import config
-from cornu.backend.common.dtypes import result_type
+from cornu.backend.common.array_namespace_ops.conversion import axis_argument as _axis  # noqa: F401
+from cornu.backend.common.array_namespace_ops.conversion import conversion_helpers
 from cornu.backend.jax.core import convert_to_tensor
 
 
@@ -30,17 +31,11 @@ def _ts(x):
     return x if isinstance(x, (jax.Array,) + _SCALARS) else convert_to_tensor(x)
 
 
-def _dtype_of(x):
-    if hasattr(x, "dtype"):
-        return x.dtype
-    if isinstance(x, (int, float, bool, complex)):
-        return type(x)
-    return convert_to_tensor(x).dtype
-
-
-def _promote(x1, x2):
-    dtype = result_type(_dtype_of(x1), _dtype_of(x2))
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
+_conversion = conversion_helpers(convert_to_tensor)
+_dtype_of = _conversion.dtype_of
+_promote = _conversion.promote
+_float_pair = _conversion.float_pair
+_same_dtype = _conversion.same_dtype
 
 
 def _float_input(x):
@@ -50,23 +45,9 @@ def _float_input(x):
     return x
 
 
-def _float_pair(x1, x2):
-    dtype = result_type(_dtype_of(x1), _dtype_of(x2), float)
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
 def _unary_float(fn):
     def apply(x):
         return fn(_float_input(x))
 
     apply.__name__ = fn.__name__
     return apply
-
-
-def _same_dtype(xs):
-    dtype = result_type(*[_dtype_of(x) for x in xs])
-    return [convert_to_tensor(x, dtype) for x in xs]

@@ -6,16 +6,13 @@ Backs ``cornu.ops.numpy.arithmetic``; re-exported by ``cornu.backend.jax.numpy``
 import jax.numpy as jnp
 
 from cornu.backend import config
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.dtype_rules import FLOAT_ARITHMETIC, heaviside_dtype
 from cornu.backend.common.dtypes import result_type
 from cornu.backend.jax.core import convert_to_tensor
 from cornu.backend.jax.numpy._common import _dtype_of, _float_input, _float_pair, _t, _ts, _unary_float
 
-__all__ = [
-    "abs", "absolute", "add", "angle", "cbrt", "ceil", "clip", "conj", "conjugate", "divide", "divide_no_nan", "fabs",
-    "floor", "floor_divide", "fmax", "fmin", "fmod", "gcd", "heaviside", "hypot", "imag", "lcm", "ldexp", "maximum",
-    "minimum", "mod", "multiply", "nan_to_num", "negative", "nextafter", "power", "real", "reciprocal", "round", "sign",
-    "signbit", "sqrt", "square", "subtract", "true_divide", "trunc",
-]
+__all__ = names.ARITHMETIC
 
 
 def add(x1, x2):
@@ -112,11 +109,7 @@ def square(x):
 
 
 def heaviside(x1, x2):
-    dtype = result_type(_dtype_of(x1), _dtype_of(x2))
-    if dtype in ("int8", "int16", "int32", "uint8", "uint16", "uint32", "bool"):
-        dtype = config.floatx()
-    elif dtype == "int64":
-        dtype = "float64"
+    dtype = heaviside_dtype(result_type(_dtype_of(x1), _dtype_of(x2)))
     return jnp.heaviside(convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype))
 
 
@@ -145,10 +138,7 @@ def nextafter(x1, x2):
     return jnp.nextafter(x1, x2)
 
 
-sqrt = _unary_float(jnp.sqrt)
-cbrt = _unary_float(jnp.cbrt)
-floor = _unary_float(jnp.floor)
-ceil = _unary_float(jnp.ceil)
+install(globals(), {name: _unary_float(getattr(jnp, name)) for name in FLOAT_ARITHMETIC})
 angle = _unary_float(jnp.angle)
 
 

@@ -7,40 +7,21 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from cornu.backend import config
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.creation import creation_functions
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.jax.core import convert_to_tensor
 from cornu.backend.jax.numpy._common import _dtype_of, _t, _ts
 
-__all__ = [
-    "arange", "array", "bartlett", "blackman", "copy", "diag", "diagflat", "empty", "empty_like", "eye", "full",
-    "full_like", "geomspace", "hamming", "hanning", "identity", "kaiser", "linspace", "logspace", "meshgrid", "ones",
-    "ones_like", "tri", "tril", "triu", "vander", "zeros", "zeros_like",
-]
+__all__ = names.CREATION
 
-
-def diag(x, k=0):
-    return jnp.diag(_t(x), k=k)
-
-
-def diagflat(x, k=0):
-    return jnp.diagflat(_t(x), k=k)
-
-
-def tril(x, k=0):
-    return jnp.tril(_t(x), k=k)
-
-
-def triu(x, k=0):
-    return jnp.triu(_t(x), k=k)
+# Diagonals, triangles, identity matrices, grids and windows: written once for NumPy and JAX in
+# array_namespace_ops.creation.
+install(globals(), creation_functions(jnp, _t, convert_to_tensor, to_dtype=standardize_dtype))
 
 
 def vander(x, N=None, increasing=False):
     return jnp.vander(_t(x), N=N, increasing=increasing)
-
-
-def copy(x):
-    return jnp.array(_t(x), copy=True)
 
 
 def zeros(shape, dtype=None):
@@ -105,22 +86,6 @@ def full_like(x, fill_value, dtype=None):
     return jnp.full_like(_t(x), _ts(fill_value), dtype=_like_dtype(dtype))
 
 
-def array(x, dtype=None):
-    return convert_to_tensor(x, dtype=dtype)
-
-
-def eye(N, M=None, k=0, dtype=None):
-    return jnp.eye(N, M, k=k, dtype=standardize_dtype(dtype))
-
-
-def identity(n, dtype=None):
-    return jnp.identity(n, dtype=standardize_dtype(dtype))
-
-
-def tri(N, M=None, k=0, dtype=None):
-    return jnp.tri(N, M, k=k, dtype=standardize_dtype(dtype))
-
-
 def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dtype = result_type(*[_dtype_of(v) for v in (start, stop, step) if v is not None])
@@ -146,31 +111,3 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     dtype = _space_dtype(dtype, start, stop)
     return jnp.geomspace(_ts(start), _ts(stop), num=num, endpoint=endpoint, dtype=dtype, axis=axis)
-
-
-def meshgrid(*x, indexing="xy"):
-    return jnp.meshgrid(*[_t(v) for v in x], indexing=indexing)
-
-
-def _window(fn, x, *args):
-    return fn(int(x), *args).astype(config.floatx())
-
-
-def bartlett(x):
-    return _window(jnp.bartlett, x)
-
-
-def blackman(x):
-    return _window(jnp.blackman, x)
-
-
-def hamming(x):
-    return _window(jnp.hamming, x)
-
-
-def hanning(x):
-    return _window(jnp.hanning, x)
-
-
-def kaiser(x, beta):
-    return _window(jnp.kaiser, x, beta)

@@ -5,14 +5,10 @@ Backs ``cornu.ops.numpy.logic``; re-exported by ``cornu.backend.jax.numpy``.
 
 import jax.numpy as jnp
 
+from cornu.backend.common.array_namespace_ops import names
 from cornu.backend.jax.numpy._common import _promote, _t, _ts
 
-__all__ = [
-    "allclose", "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or",
-    "bitwise_right_shift", "bitwise_xor", "equal", "greater", "greater_equal", "isclose", "isfinite", "isin", "isinf",
-    "isnan", "isneginf", "isposinf", "isreal", "left_shift", "less", "less_equal", "logical_and", "logical_not",
-    "logical_or", "logical_xor", "not_equal", "right_shift",
-]
+__all__ = names.LOGIC
 
 
 def equal(x1, x2):

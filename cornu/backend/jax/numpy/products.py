@@ -7,12 +7,10 @@ import builtins
 
 import jax.numpy as jnp
 
+from cornu.backend.common.array_namespace_ops import names
 from cornu.backend.jax.numpy._common import _float_input, _float_pair, _t
 
-__all__ = [
-    "corrcoef", "correlate", "cross", "dot", "einsum", "inner", "kron", "matmul", "outer", "slogdet", "tensordot",
-    "vdot",
-]
+__all__ = names.PRODUCTS
 
 
 def _int8_pair(x1, x2):

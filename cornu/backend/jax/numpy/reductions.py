@@ -7,24 +7,21 @@ import builtins
 
 import jax.numpy as jnp
 
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.dtype_rules import SMALL_INT_SUM_DTYPES
+from cornu.backend.common.array_namespace_ops.reductions import check_dense_bincount, reduction_functions
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.jax.numpy._common import _axis, _float_input, _t
 from cornu.backend.jax.numpy.arithmetic import divide
 
-__all__ = [
-    "all", "amax", "amin", "any", "argmax", "argmin", "average", "bincount", "count_nonzero", "cumprod", "cumsum",
-    "diff", "histogram", "max", "mean", "median", "min", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax",
-    "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar",
-    "percentile", "prod", "ptp", "quantile", "std", "sum", "trace", "trapezoid", "var",
-]
+__all__ = names.REDUCTIONS
+
+# ``diff`` and ``histogram``: written once for NumPy and JAX in array_namespace_ops.reductions.
+install(globals(), reduction_functions(jnp, _t))
 
 
 def _small_int_sum_dtype(dtype):
-    if dtype in ("bool", "int8", "int16"):
-        return "int32"
-    if dtype in ("uint8", "uint16"):
-        return "uint32"
-    return None
+    return SMALL_INT_SUM_DTYPES.get(dtype)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -224,13 +221,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     return jnp.trapezoid(y, x, dx=dx, axis=axis)
 
 
-def diff(a, n=1, axis=-1):
-    return jnp.diff(_t(a), n=n, axis=axis)
-
-
 def bincount(x, weights=None, minlength=0, sparse=False):
-    if sparse:
-        raise ValueError("bincount: sparse outputs are not supported by cornu. Pass sparse=False.")
+    check_dense_bincount(sparse)
     x = _t(x)
     if weights is not None:
         weights = _t(weights)
@@ -240,9 +232,3 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         return jnp.stack(rows)
     out = jnp.bincount(x, weights, minlength=minlength)
     return out.astype("int32") if weights is None else out
-
-
-def histogram(x, bins=10, range=None):
-    x = _t(x)
-    hist, edges = jnp.histogram(x, bins=bins, range=range)
-    return hist.astype(x.dtype), edges.astype(x.dtype)

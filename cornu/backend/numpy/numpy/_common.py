@@ -7,7 +7,8 @@ Other backend modules import ``_t``/``_float_input``/... through ``cornu.backend
 import numpy as np
 
 from cornu.backend import config
-from cornu.backend.common.dtypes import result_type
+from cornu.backend.common.array_namespace_ops.conversion import axis_argument as _axis  # noqa: F401
+from cornu.backend.common.array_namespace_ops.conversion import conversion_helpers
 from cornu.backend.numpy.core import convert_to_tensor, to_numpy_dtype
 
 
@@ -23,19 +24,17 @@ def _t(x):
     return x if type(x) is np.ndarray else convert_to_tensor(x)
 
 
-def _dtype_of(x):
-    if hasattr(x, "dtype"):
-        return x.dtype
-    if isinstance(x, (int, float, bool, complex)):
-        return type(x)
-    return convert_to_tensor(x).dtype
+_conversion = conversion_helpers(convert_to_tensor)
+_dtype_of = _conversion.dtype_of
+_float_pair = _conversion.float_pair
+_same_dtype = _conversion.same_dtype
+_promote_any = _conversion.promote
 
 
 def _promote(x1, x2):
     if type(x1) is np.ndarray and type(x2) is np.ndarray and x1.dtype == x2.dtype:
         return x1, x2
-    dtype = result_type(_dtype_of(x1), _dtype_of(x2))
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
+    return _promote_any(x1, x2)
 
 
 def _is_float(x):
@@ -47,15 +46,6 @@ def _float_input(x):
     if not _is_float(x):
         x = x.astype(to_numpy_dtype(config.floatx()))
     return x
-
-
-def _float_pair(x1, x2):
-    dtype = result_type(_dtype_of(x1), _dtype_of(x2), float)
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _binary(fn):
@@ -83,8 +73,3 @@ def _binary_float(fn):
 
     apply.__name__ = fn.__name__
     return apply
-
-
-def _same_dtype(xs):
-    dtype = result_type(*[_dtype_of(x) for x in xs])
-    return [convert_to_tensor(x, dtype) for x in xs]

@@ -8,18 +8,15 @@ import builtins
 import numpy as np
 
 from cornu.backend import config
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.dtype_rules import FLOAT_ARITHMETIC, heaviside_dtype
 from cornu.backend.common.dtypes import result_type
 from cornu.backend.numpy.core import convert_to_tensor, to_numpy_dtype
 from cornu.backend.numpy.numpy._common import (
     _binary, _binary_float, _dtype_of, _float_input, _float_pair, _is_float, _promote, _r, _t, _unary_float,
 )
 
-__all__ = [
-    "abs", "absolute", "add", "angle", "cbrt", "ceil", "clip", "conj", "conjugate", "divide", "divide_no_nan", "fabs",
-    "floor", "floor_divide", "fmax", "fmin", "fmod", "gcd", "heaviside", "hypot", "imag", "lcm", "ldexp", "maximum",
-    "minimum", "mod", "multiply", "nan_to_num", "negative", "nextafter", "power", "real", "reciprocal", "round", "sign",
-    "signbit", "sqrt", "square", "subtract", "true_divide", "trunc",
-]
+__all__ = names.ARITHMETIC
 
 
 add = _binary(np.add)
@@ -106,11 +103,7 @@ def square(x):
 
 
 def heaviside(x1, x2):
-    dtype = result_type(_dtype_of(x1), _dtype_of(x2))
-    if dtype in ("int8", "int16", "int32", "uint8", "uint16", "uint32", "bool"):
-        dtype = config.floatx()
-    elif dtype == "int64":
-        dtype = "float64"
+    dtype = heaviside_dtype(result_type(_dtype_of(x1), _dtype_of(x2)))
     return _r(np.heaviside(convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)))
 
 
@@ -122,10 +115,7 @@ def ldexp(x1, x2):
     return _r(np.ldexp(x1, x2), dtype=x1.dtype)
 
 
-sqrt = _unary_float(np.sqrt)
-cbrt = _unary_float(np.cbrt)
-floor = _unary_float(np.floor)
-ceil = _unary_float(np.ceil)
+install(globals(), {name: _unary_float(getattr(np, name)) for name in FLOAT_ARITHMETIC})
 
 
 def angle(x):

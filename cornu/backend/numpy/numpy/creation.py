@@ -5,41 +5,22 @@ Backs ``cornu.ops.numpy.creation``; re-exported by ``cornu.backend.numpy.numpy``
 
 import numpy as np
 
-from cornu.backend import config
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.creation import creation_functions
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.numpy.core import convert_to_tensor, to_numpy_dtype
 from cornu.backend.numpy.numpy._common import _dtype_of, _r, _t
 
-__all__ = [
-    "arange", "array", "bartlett", "blackman", "copy", "diag", "diagflat", "empty", "empty_like", "eye", "full",
-    "full_like", "geomspace", "hamming", "hanning", "identity", "kaiser", "linspace", "logspace", "meshgrid", "ones",
-    "ones_like", "tri", "tril", "triu", "vander", "zeros", "zeros_like",
-]
+__all__ = names.CREATION
 
-
-def diag(x, k=0):
-    return np.diag(_t(x), k=k)
-
-
-def diagflat(x, k=0):
-    return np.diagflat(_t(x), k=k)
-
-
-def tril(x, k=0):
-    return np.tril(_t(x), k=k)
-
-
-def triu(x, k=0):
-    return np.triu(_t(x), k=k)
+# Diagonals, triangles, identity matrices, grids and windows: written once for NumPy and JAX in
+# array_namespace_ops.creation.
+install(globals(), creation_functions(np, _t, convert_to_tensor, to_dtype=to_numpy_dtype))
 
 
 def vander(x, N=None, increasing=False):
     x = _t(x)
     return _r(np.vander(x, N=N, increasing=increasing), dtype=x.dtype)
-
-
-def copy(x):
-    return np.array(_t(x), copy=True)
 
 
 def zeros(shape, dtype=None):
@@ -80,22 +61,6 @@ def full_like(x, fill_value, dtype=None):
     return _like(np.full_like, x, dtype, fill_value)
 
 
-def array(x, dtype=None):
-    return convert_to_tensor(x, dtype=dtype)
-
-
-def eye(N, M=None, k=0, dtype=None):
-    return np.eye(N, M, k=k, dtype=to_numpy_dtype(dtype))
-
-
-def identity(n, dtype=None):
-    return np.identity(n, dtype=to_numpy_dtype(dtype))
-
-
-def tri(N, M=None, k=0, dtype=None):
-    return np.tri(N, M, k=k, dtype=to_numpy_dtype(dtype))
-
-
 def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dtype = result_type(*[_dtype_of(v) for v in (start, stop, step) if v is not None])
@@ -126,31 +91,3 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     dtype = _space_dtype(dtype, start, stop)
     return np.geomspace(_t(start), _t(stop), num=num, endpoint=endpoint, axis=axis).astype(dtype)
-
-
-def meshgrid(*x, indexing="xy"):
-    return np.meshgrid(*[_t(v) for v in x], indexing=indexing)
-
-
-def _window(fn, x, *args):
-    return fn(int(x), *args).astype(to_numpy_dtype(config.floatx()))
-
-
-def bartlett(x):
-    return _window(np.bartlett, x)
-
-
-def blackman(x):
-    return _window(np.blackman, x)
-
-
-def hamming(x):
-    return _window(np.hamming, x)
-
-
-def hanning(x):
-    return _window(np.hanning, x)
-
-
-def kaiser(x, beta):
-    return _window(np.kaiser, x, beta)

@@ -7,16 +7,14 @@ import builtins
 
 import numpy as np
 
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.indexing import check_sorted_sequence, indexing_functions
 from cornu.backend.numpy.numpy._common import _promote, _r, _same_dtype, _t
 
-__all__ = [
-    "argpartition", "argsort", "diagonal", "digitize", "get_item", "nonzero", "searchsorted", "select", "sort", "take",
-    "take_along_axis", "unique", "unravel_index", "where",
-]
+__all__ = names.INDEXING
 
-
-def diagonal(x, offset=0, axis1=0, axis2=1):
-    return np.diagonal(_t(x), offset=offset, axis1=axis1, axis2=axis2)
+# Diagonals, sorting, ``nonzero`` and ``where``: written once for NumPy and JAX in array_namespace_ops.indexing.
+install(globals(), indexing_functions(np, _t, _promote))
 
 
 def _indices(indices):
@@ -45,24 +43,10 @@ def get_item(x, key):
     return _r(_t(x)[key])
 
 
-def where(condition, x1=None, x2=None):
-    condition = _t(condition)
-    if x1 is None and x2 is None:
-        return nonzero(condition)
-    if x1 is None or x2 is None:
-        raise ValueError("where: give both `x1` and `x2`, or neither. Received: one of them is None.")
-    x1, x2 = _promote(x1, x2)
-    return np.where(condition, x1, x2)
-
-
 def select(condlist, choicelist, default=0):
     condlist = [_t(c) for c in condlist]
     choicelist = _same_dtype(list(choicelist))
     return _r(np.select(condlist, choicelist, default=default), dtype=choicelist[0].dtype)
-
-
-def nonzero(x):
-    return tuple(i.astype(np.int32) for i in np.nonzero(_t(x)))
 
 
 def argsort(x, axis=-1):
@@ -70,10 +54,6 @@ def argsort(x, axis=-1):
     if x.ndim == 0:
         axis = None
     return np.argsort(x, axis=axis, kind="stable").astype(np.int32)
-
-
-def sort(x, axis=-1):
-    return np.sort(_t(x), axis=axis)
 
 
 def argpartition(x, kth, axis=-1):
@@ -85,11 +65,7 @@ def argpartition(x, kth, axis=-1):
 
 def searchsorted(sorted_sequence, values, side="left"):
     sorted_sequence = _t(sorted_sequence)
-    if sorted_sequence.ndim != 1:
-        raise ValueError(
-            "searchsorted only supports a 1-D `sorted_sequence`; use `vectorized_map` for more "
-            f"dimensions. Received: sorted_sequence.shape={sorted_sequence.shape}"
-        )
+    check_sorted_sequence(sorted_sequence)
     return _r(np.searchsorted(sorted_sequence, _t(values), side=side), dtype=np.int32)
 
 

@@ -5,12 +5,10 @@ Backs ``cornu.ops.numpy.products``; re-exported by ``cornu.backend.numpy.numpy``
 
 import numpy as np
 
+from cornu.backend.common.array_namespace_ops import names
 from cornu.backend.numpy.numpy._common import _float_input, _float_pair, _promote, _r, _same_dtype
 
-__all__ = [
-    "corrcoef", "correlate", "cross", "dot", "einsum", "inner", "kron", "matmul", "outer", "slogdet", "tensordot",
-    "vdot",
-]
+__all__ = names.PRODUCTS
 
 
 def _int8_to_int32(x1, x2):

@@ -7,24 +7,21 @@ import builtins
 
 import numpy as np
 
+from cornu.backend.common.array_namespace_ops import install, names
+from cornu.backend.common.array_namespace_ops.dtype_rules import SMALL_INT_SUM_DTYPES
+from cornu.backend.common.array_namespace_ops.reductions import check_dense_bincount, reduction_functions
 from cornu.backend.common.dtypes import result_type
 from cornu.backend.numpy.core import to_numpy_dtype
 from cornu.backend.numpy.numpy._common import _axis, _float_input, _is_float, _r, _t
 
-__all__ = [
-    "all", "amax", "amin", "any", "argmax", "argmin", "average", "bincount", "count_nonzero", "cumprod", "cumsum",
-    "diff", "histogram", "max", "mean", "median", "min", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax",
-    "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar",
-    "percentile", "prod", "ptp", "quantile", "std", "sum", "trace", "trapezoid", "var",
-]
+__all__ = names.REDUCTIONS
+
+# ``diff`` and ``histogram``: written once for NumPy and JAX in array_namespace_ops.reductions.
+install(globals(), reduction_functions(np, _t))
 
 
 def _small_int_sum_dtype(dtype):
-    if dtype in ("bool", "int8", "int16"):
-        return np.int32
-    if dtype in ("uint8", "uint16"):
-        return np.uint32
-    return dtype
+    return SMALL_INT_SUM_DTYPES.get(dtype, dtype)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -249,13 +246,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     return _r(np.trapezoid(y, x, dx=dx, axis=axis), dtype=y.dtype)
 
 
-def diff(a, n=1, axis=-1):
-    return np.diff(_t(a), n=n, axis=axis)
-
-
 def bincount(x, weights=None, minlength=0, sparse=False):
-    if sparse:
-        raise ValueError("bincount: sparse outputs are not supported by cornu. Pass sparse=False.")
+    check_dense_bincount(sparse)
     x = _t(x)
     dtype = np.int32 if weights is None else _t(weights).dtype
     if weights is not None:
@@ -266,9 +258,3 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         rows = [np.bincount(x[i], None if weights is None else weights[i], minlength=length) for i in range(x.shape[0])]
         return np.stack(rows).astype(dtype) if rows else np.zeros((0, length), dtype)
     return np.bincount(x, weights, minlength=minlength).astype(dtype)
-
-
-def histogram(x, bins=10, range=None):
-    x = _t(x)
-    hist, edges = np.histogram(x, bins=bins, range=range)
-    return hist.astype(x.dtype), edges.astype(x.dtype)

@@ -1,0 +1,99 @@
+"""Running Keras code as written: ``keras`` and its submodules resolving to cornu.
+
+Python resolves ``from keras import layers`` through the module named ``keras``, so
+``import cornu as keras`` cannot serve it. :func:`install_as_keras` adds an import
+hook that makes ``keras`` mean ``cornu`` (``keras.layers`` is ``cornu.layers``, and
+so on), in the spirit of ``pymysql.install_as_MySQLdb()``. It is never done
+implicitly: call it before the first ``import keras``, or run a script with
+``python -m cornu script.py``.
+"""
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+ALIAS = "keras"
+
+# Namespaces of Keras 3 that cornu does not have yet, and the issue that brings each.
+_NOT_YET = {
+    "applications": "keras.applications (the model zoo)",
+    "distribution": "keras.distribution (multi-device training)",
+    "export": "keras.export (ONNX, LiteRT, TF.js, SavedModel)",
+    "wrappers": "keras.wrappers (scikit-learn wrappers)",
+    "preprocessing": "keras.preprocessing (dataset utilities)",
+    "quantizers": "keras.quantizers",
+    "visualization": "keras.visualization",
+    "distillation": "keras.distillation",
+    "legacy": "keras.legacy",
+}
+
+
+class _KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``keras`` and ``keras.<sub>`` and hands out the cornu module of the same path."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != ALIAS and not fullname.startswith(ALIAS + "."):
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        rest = spec.name[len(ALIAS):]
+        first = rest[1:].split(".", 1)[0]
+        if first == "src":
+            raise ImportError(
+                f"`{spec.name}` is Keras's private source tree, which cornu does not mirror. Import the "
+                f"public name instead (e.g. `from keras import layers`). Received: {spec.name}"
+            )
+        target = "cornu" + rest
+        try:
+            module = importlib.import_module(target)
+        except ModuleNotFoundError as error:
+            if error.name != target and not target.startswith(f"{error.name}."):
+                raise
+            what = _NOT_YET.get(first)
+            hint = f"{what} is not in cornu yet." if what else "cornu has no such module."
+            raise ImportError(f"`{spec.name}` cannot be imported while `keras` resolves to cornu: {hint} "
+                              f"Received: {spec.name}") from None
+        # The import system sets `__spec__` on the module it gets; the cornu module keeps its own.
+        self._specs[spec.name] = module.__spec__
+        return module
+
+    def exec_module(self, module):
+        name = getattr(module, "__name__", None)
+        for alias_name, own_spec in list(self._specs.items()):
+            if own_spec is not None and own_spec.name == name:
+                module.__spec__ = own_spec
+                del self._specs[alias_name]
+
+    def __init__(self):
+        self._specs = {}
+
+
+def _installed():
+    return any(isinstance(finder, _KerasAlias) for finder in sys.meta_path)
+
+
+def install_as_keras():
+    """Makes ``import keras`` (and ``from keras.layers import Dense``, ``import keras.backend as K``,
+    ...) import cornu, for the rest of this process.
+
+    Call it before anything imports ``keras``. It is idempotent.
+
+    Example:
+    >>> import cornu
+    >>> cornu.install_as_keras()
+    >>> import keras
+    >>> keras.layers.Dense is cornu.layers.Dense
+    True
+    """
+    if _installed():
+        return
+    loaded = sys.modules.get(ALIAS)
+    if loaded is not None and not getattr(loaded, "__name__", "").startswith("cornu"):
+        raise RuntimeError(
+            "The real `keras` package is already imported, so `keras` cannot resolve to cornu any more. "
+            "Call `cornu.install_as_keras()` before the first `import keras` (or run the script with "
+            f"`python -m cornu script.py`). Received: keras loaded from {getattr(loaded, '__file__', '?')}"
+        )
+    sys.meta_path.insert(0, _KerasAlias())
