@@ -33,8 +33,25 @@ from cornu.backend.config import (
 )
 
 
+# The package each backend needs, and how to install it.
+_BACKEND_PACKAGES = {
+    "jax": ("jax", "pip install jax"),
+    "torch": ("torch", "pip install 'cornu[torch]' (or pip install torch)"),
+}
+
+
 def _load(module):
-    return importlib.import_module(f"cornu.backend.{backend()}.{module}")
+    try:
+        return importlib.import_module(f"cornu.backend.{backend()}.{module}")
+    except ModuleNotFoundError as error:
+        package, install = _BACKEND_PACKAGES.get(backend(), (None, None))
+        if package is None or (error.name or "").split(".")[0] != package:
+            raise
+        raise ImportError(
+            f"The {backend()} backend was chosen (CORNU_BACKEND, KERAS_BACKEND or ~/.cornu/cornu.json) but "
+            f"`{package}` is not installed. Install it with `{install}`, or choose another backend, e.g. "
+            f"CORNU_BACKEND=numpy for inference. Received: backend={backend()!r}"
+        ) from error
 
 
 core = _load("core")

@@ -151,7 +151,7 @@ class Trainer:
 
     def _assert_compiled(self, what):
         if not self.compiled:
-            raise RuntimeError(
+            raise ValueError(  # Keras's type: user code may catch it
                 f"You must call `compile()` before using the model for `{what}`: e.g. "
                 "model.compile(optimizer='adam', loss='mse')."
             )

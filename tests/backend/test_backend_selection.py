@@ -83,3 +83,19 @@ def test_backend_packages_never_import_each_other():
                         if pattern.search(line):
                             offenders.append(f"{os.path.relpath(path, root)}:{i}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.parametrize("name", ["torch", "jax"])
+def test_a_chosen_backend_that_is_not_installed_says_how_to_install_it(name, tmp_path):
+    # A stand-in package that fails to import exactly as a missing one does.
+    fake = tmp_path / "site" / name
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(f"raise ModuleNotFoundError(\"No module named '{name}'\", name='{name}')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("CORNU_BACKEND", "KERAS_BACKEND")}
+    env.update(CORNU_BACKEND=name, CORNU_HOME=str(tmp_path), PYTHONPATH=str(tmp_path / "site"))
+    out = subprocess.run([sys.executable, "-c", "import cornu"], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode != 0
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"ImportError: The {name} backend was chosen"), out.stderr
+    assert f"`{name}` is not installed. Install it with `pip install" in last
+    assert f"Received: backend='{name}'" in last

@@ -78,8 +78,11 @@ def test_evaluate_and_predict_match_a_manual_forward_pass():
 def test_fit_before_compile_and_bad_arguments_fail_before_any_work():
     x, y = _data(32)
     model = _model()
-    with pytest.raises(RuntimeError, match="compile"):
-        model.fit(x, y, verbose=0)
+    # A ValueError, as in Keras, so user code catching Keras's type keeps working.
+    for call in (lambda: model.fit(x, y, verbose=0), lambda: model.evaluate(x, y, verbose=0),
+                 lambda: model.train_on_batch(x, y), lambda: model.test_on_batch(x, y)):
+        with pytest.raises(ValueError, match=r"You must call `compile\(\)` before using the model"):
+            call()
     model.compile(optimizer="sgd", loss="mse")
     before = [w.copy() for w in model.get_weights()]
     if backend.backend() != "numpy":
