@@ -32,6 +32,9 @@ _NOT_YET = {
 class _KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``keras`` and ``keras.<sub>`` and hands out the cornu module of the same path."""
 
+    def __init__(self):
+        self._specs = {}  # alias name -> the cornu module's own spec, restored after loading
+
     def find_spec(self, fullname, path=None, target=None):
         if fullname != ALIAS and not fullname.startswith(ALIAS + "."):
             return None
@@ -60,14 +63,9 @@ class _KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return module
 
     def exec_module(self, module):
-        name = getattr(module, "__name__", None)
-        for alias_name, own_spec in list(self._specs.items()):
-            if own_spec is not None and own_spec.name == name:
-                module.__spec__ = own_spec
-                del self._specs[alias_name]
-
-    def __init__(self):
-        self._specs = {}
+        own_spec = self._specs.pop(module.__spec__.name, None)  # module.__spec__ is the alias's here
+        if own_spec is not None:
+            module.__spec__ = own_spec
 
 
 def _installed():

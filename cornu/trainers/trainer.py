@@ -15,8 +15,8 @@ import optree
 from cornu import backend
 from cornu.backend.common.global_state import structure_cache
 from cornu.backend.common.keras_tensor import KerasTensor
-from cornu.backend.common.step_protocol import training_unsupported_error
 from cornu.layers.layer_state import state_lock_lifted, structure_cached
+from cornu.trainers.backend_step import check_training_supported, count_samples, resolve_jit_compile, state_and_data
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
@@ -46,31 +46,6 @@ def _check_verbose(verbose):
     return 1 if verbose == "auto" else verbose
 
 
-def _resolve_jit_compile(jit_compile, run_eagerly):
-    """``jit_compile`` as the backend runs it: "auto" is the backend's default, and
-    ``run_eagerly`` or a backend without a compiler always means False."""
-    steps = backend.step()
-    if run_eagerly or not steps.SUPPORTS_JIT_COMPILE:
-        return False
-    return steps.JIT_COMPILE_BY_DEFAULT if jit_compile == "auto" else bool(jit_compile)
-
-
-def _check_training_supported():
-    if not backend.step().SUPPORTS_TRAINING:
-        raise training_unsupported_error(backend.backend())
-
-
-def _state_and_data(args):
-    """A step's arguments in Keras's per-backend signature: ``(state, data)`` on a stateful
-    backend (JAX), ``(data,)`` on an eager one (no state)."""
-    return (None, args[0]) if len(args) == 1 else args
-
-
-def _batch_size(x):
-    shape = getattr(x, "shape", None)
-    return shape[0] if shape is not None else optree.tree_leaves(x)[0].shape[0]
-
-
 def _to_python_logs(logs):
     out = {}
     for key, value in (logs or {}).items():
@@ -97,7 +72,7 @@ class Trainer:
         self.run_eagerly = False
         self._defer_step_results = False
         # Keras resolves "auto" lazily: compiled on JAX, eager on torch and NumPy.
-        self.jit_compile = _resolve_jit_compile("auto", False)
+        self.jit_compile = resolve_jit_compile("auto", False)
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
@@ -133,7 +108,7 @@ class Trainer:
             self._loss_tracker = metrics_module.Mean(name="loss")
             self.run_eagerly = bool(run_eagerly)
             self.steps_per_execution = steps_per_execution
-            self.jit_compile = _resolve_jit_compile(jit_compile, run_eagerly)
+            self.jit_compile = resolve_jit_compile(jit_compile, run_eagerly)
             self._compile_config = {
                 "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                 "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
@@ -232,7 +207,7 @@ class Trainer:
         step's logs. Backend steps call it eagerly (torch, NumPy) or inside their pure step under
         a ``StatelessScope`` that maps the metric variables (JAX)."""
         if self._loss_tracker is not None and loss is not None:
-            self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+            self._loss_tracker.update_state(loss, sample_weight=count_samples(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -264,7 +239,7 @@ class Trainer:
 
     def _train_step_with(self, trainable, *args):
         # On an eager backend the step's state is the list of variables it trains.
-        state, data = _state_and_data(args)
+        state, data = state_and_data(args)
         if state is None:
             state = trainable if trainable is not None else self.trainable_variables
         x, y, sample_weight = unpack_x_y_sample_weight(data)
@@ -272,13 +247,13 @@ class Trainer:
 
     def test_step(self, *args):
         """One evaluation step (same per-backend signature as ``train_step``)."""
-        state, data = _state_and_data(args)
+        state, data = state_and_data(args)
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         return backend.step().test_step(self, state, x, y, sample_weight, self._update_step_metrics)
 
     def predict_step(self, *args):
         """One prediction step (same per-backend signature as ``train_step``)."""
-        state, data = _state_and_data(args)
+        state, data = state_and_data(args)
         x, _, _ = unpack_x_y_sample_weight(data)
         return backend.step().predict_step(self, state, x)
 
@@ -357,7 +332,7 @@ class Trainer:
         from cornu.callbacks import CallbackList
 
         self._assert_compiled("fit")
-        _check_training_supported()
+        check_training_supported()
         verbose = _check_verbose(verbose)
         if not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"`epochs` must be a non-negative integer. Received: epochs={epochs!r}")
@@ -522,7 +497,7 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """Runs one gradient update on a single batch; returns the metrics."""
         self._assert_compiled("train_on_batch")
-        _check_training_supported()
+        check_training_supported()
         batch = _single_batch(x, y, sample_weight, class_weight)
         self._symbolic_build(batch)
         runner = self._runner("train")
