@@ -13,21 +13,9 @@ import importlib.abc
 import importlib.util
 import sys
 
+from cornu import missing_features
+
 ALIAS = "keras"
-
-# Namespaces of Keras 3 that cornu does not have yet, and the issue that brings each.
-_NOT_YET = {
-    "applications": "keras.applications (the model zoo)",
-    "distribution": "keras.distribution (multi-device training)",
-    "export": "keras.export (ONNX, LiteRT, TF.js, SavedModel)",
-    "wrappers": "keras.wrappers (scikit-learn wrappers)",
-    "preprocessing": "keras.preprocessing (dataset utilities)",
-    "quantizers": "keras.quantizers",
-    "visualization": "keras.visualization",
-    "distillation": "keras.distillation",
-    "legacy": "keras.legacy",
-}
-
 
 class _KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``keras`` and ``keras.<sub>`` and hands out the cornu module of the same path."""
@@ -54,10 +42,14 @@ class _KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         except ModuleNotFoundError as error:
             if error.name != target and not target.startswith(f"{error.name}."):
                 raise
-            what = _NOT_YET.get(first)
-            hint = f"{what} is not in cornu yet." if what else "cornu has no such module."
-            raise ImportError(f"`{spec.name}` cannot be imported while `keras` resolves to cornu: {hint} "
-                              f"Received: {spec.name}") from None
+            namespace = rest[1:]
+            parent, _, leaf = namespace.rpartition(".")
+            feature = missing_features.feature_of(namespace) or missing_features.feature_of(parent, leaf)
+            if feature is not None:
+                raise missing_features.MissingModuleError(
+                    missing_features.explain(spec.name, feature)) from None
+            raise ImportError(f"`{spec.name}` cannot be imported while `keras` resolves to cornu: "
+                              f"cornu has no such module. Received: {spec.name}") from None
         # The import system sets `__spec__` on the module it gets; the cornu module keeps its own.
         self._specs[spec.name] = module.__spec__
         return module

@@ -206,10 +206,14 @@ def config_attacks(members, base):
         entry_points = ["load_model", "deserialize_keras_object", "model_from_json"]
         if config.get("class_name") == "Sequential" and "compile_config" not in config:
             entry_points.append("model_from_config")  # `from_config` never sees the compile config
-        if "lambda" not in name and name != "enable_unsafe_deserialization":
-            entry_points.append("load_model_unsafe")  # refused even with safe_mode=False
+        # Pickled code loads only with safe_mode=False passed on purpose (as Lambda bytecode does);
+        # everything else is refused even then.
+        if "lambda" not in name and "pickle" not in name and name != "enable_unsafe_deserialization":
+            entry_points.append("load_model_unsafe")
         error = "Lambda|lambda|bytecode" if "lambda_bytecode" in name else (
             "Could not locate|not a modeling|must be a string|Could not locate function")
+        if "pickle" in name:
+            error = "disallowed by default"
         if name == "enable_unsafe_deserialization":
             error = "Could not locate|not a modeling"
         record(name, filename, "config", entry_points, error, description)

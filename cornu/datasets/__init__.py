@@ -3,3 +3,7 @@
 from cornu.datasets import digits
 
 __all__ = ["digits"]
+
+from cornu.missing_features import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -53,6 +53,11 @@ class DTypePolicy:
         return self._variable_dtype
 
     @property
+    def quantization_mode(self):
+        """The quantization mode ("int8", ...), None for a float policy."""
+        return None
+
+    @property
     def is_mixed(self):
         return self._compute_dtype != self._variable_dtype
 

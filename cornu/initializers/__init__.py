@@ -86,3 +86,7 @@ _NAMES = ObjectNamespace(
     "initializer", "keras.initializers", ALL_OBJECTS_DICT, argument="initializer", get_hook=_tensor_initializer
 )
 serialize, deserialize, get = _NAMES.public_functions(example="'he_normal'")
+
+from cornu.missing_features import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -37,6 +37,7 @@ from cornu.layers.core.lambda_layer import Lambda
 from cornu.layers.core.masking import Masking
 from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.input_spec import InputSpec
+from cornu.layers.interop import FlaxLayer, JaxLayer, TorchModuleWrapper
 from cornu.layers.layer import Layer
 from cornu.layers.merging import (
     Add,
@@ -138,3 +139,7 @@ from cornu.serialization.object_namespace import ObjectNamespace
 serialize, deserialize = ObjectNamespace("layer", "keras.layers", {}, argument="layer").public_functions(
     example='{"class_name": "Dense", "config": {"units": 2}}', with_get=False
 )
+
+from cornu.missing_features import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -17,9 +17,11 @@ import optree
 from cornu import backend
 from cornu import dtype_policies
 from cornu.backend.common.global_state import bump_structure_version
+from cornu.backend.common.traceback_filter import filter_traceback
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import AutocastScope
 from cornu.layers.input_spec import assert_input_compatibility
+from cornu.layers.remat import get_current_remat_mode, rematerialized_call
 from cornu.layers.layer_config import _LEGACY_KWARGS, LayerConfig, _tuplify  # noqa: F401  (_tuplify re-exported)
 from cornu.layers.layer_state import _FLOAT_DTYPES, LAYERS_WITH_LOSSES, LayerState
 from cornu.ops.node import Node
@@ -136,8 +138,12 @@ class _SetBySuperInit:
         )
 
 
+# On torch the last base is `torch.nn.Module` (cornu's own methods come first); elsewhere nothing.
+_BACKEND_MODULE = getattr(backend.layer, "BackendModule", object)
+
+
 @keras_export("keras.Layer", "keras.layers.Layer")
-class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
+class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation, _BACKEND_MODULE):
     """Base class of all layers.
 
     Subclass it and implement ``build(input_shape)`` (create variables with
@@ -156,6 +162,8 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
     autocast = _SetBySuperInit()
     _dtype_policy = _SetBySuperInit()
     _call_has_training_arg = _SetBySuperInit()
+    # The RematScope active when the layer was created (None: no rematerialization).
+    _remat_mode = None
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -176,6 +184,9 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
                 f"Received: {', '.join(f'{k}={kwargs[k]!r}' for k in unknown)}"
             )
         super().__init__(name=name)
+        remat_mode = get_current_remat_mode()
+        if remat_mode is not None:
+            object.__setattr__(self, "_remat_mode", remat_mode)
         from cornu import regularizers
 
         self._dtype_policy = dtype_policies.get(dtype)
@@ -261,6 +272,7 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement `call()`.")
 
+    @filter_traceback
     def __call__(self, *args, **kwargs):
         if any_symbolic_tensors(args, kwargs):
             return self._symbolic_call(*args, **kwargs)
@@ -298,11 +310,14 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
         _CALL_CONTEXT.depth = depth + 1
         _CALL_CONTEXT.training = training
         try:
-            if self._dtype_policy.is_mixed and self.autocast:
+            call = self.call if self._remat_mode is None else self.rematerialized_call(self.call, *args, **kwargs)
+            if self._sublayer_paths_open:
+                outputs = self._first_call(call, args, kwargs)
+            elif self._dtype_policy.is_mixed and self.autocast:
                 with AutocastScope(self.compute_dtype):
-                    outputs = self.call(*args, **kwargs)
+                    outputs = call(*args, **kwargs)
             else:
-                outputs = self.call(*args, **kwargs)
+                outputs = call(*args, **kwargs)
         finally:
             _CALL_CONTEXT.depth = depth
             _CALL_CONTEXT.training = previous_training
@@ -314,6 +329,21 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
             output_mask = self.compute_mask(args[0], previous_mask)
             if output_mask is not None:
                 _attach_masks(outputs, output_mask)
+        return outputs
+
+    # Until one call has completed, sub-layers may still be built inside `call` (a subclassed
+    # model's layers created in `__init__`): their variables take this layer's path, as in Keras
+    # (`autoencoder/encoder/dense/kernel`). Later calls skip the name scope: nothing is built then.
+    _sublayer_paths_open = True
+
+    def _first_call(self, call, args, kwargs):
+        with backend.name_scope(self.name, caller=self):
+            if self._dtype_policy.is_mixed and self.autocast:
+                with AutocastScope(self.compute_dtype):
+                    outputs = call(*args, **kwargs)
+            else:
+                outputs = call(*args, **kwargs)
+        self.__dict__["_sublayer_paths_open"] = False
         return outputs
 
     def _convert_inputs(self, args):
@@ -384,7 +414,11 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
             if any(m is not None for m in masks):
                 kwargs["mask"] = masks[0] if len(masks) == 1 else optree.tree_map(
                     lambda x: getattr(x, "_keras_mask", None), args[0], none_is_leaf=True)
-        outputs = self.compute_output_spec(*args, **kwargs)
+        if self._sublayer_paths_open:
+            with backend.name_scope(self.name, caller=self):
+                outputs = self.compute_output_spec(*args, **kwargs)
+        else:
+            outputs = self.compute_output_spec(*args, **kwargs)
         if self.supports_masking and args:
             previous = kwargs.get("mask") if self._call_has_mask_arg else getattr(args[0], "_keras_mask", None)
             if type(self).compute_mask is Layer.compute_mask:
@@ -404,6 +438,11 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
         node_kwargs = {k: v for k, v in kwargs.items() if k != "mask"}
         Node(self, args, node_kwargs, outputs)
         return outputs
+
+    def rematerialized_call(self, layer_call, *args, **kwargs):
+        """``layer_call`` wrapped for rematerialization as this layer's ``RematScope`` mode asks
+        (see ``cornu.RematScope``); ``layer_call`` itself when no remat applies."""
+        return rematerialized_call(self, layer_call, args, kwargs)
 
     def compute_output_spec(self, *args, **kwargs):
         if type(self).compute_output_shape is not Layer.compute_output_shape:
@@ -461,7 +500,7 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation):
     # --------------------------------------------------------- graph access
     def _node_tensors(self, attr, index=0):
         if not self._inbound_nodes:
-            raise AttributeError(f"Layer '{self.name}' has never been called and thus has no defined {attr}.")
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no defined {attr}.")
         node = self._inbound_nodes[index]
         if attr == "input":
             return node.call_args[0] if len(node.call_args) == 1 else list(node.call_args)

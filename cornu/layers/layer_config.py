@@ -6,7 +6,14 @@ _LEGACY_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 
 
 def _auto_config_value(value):
-    return value is None or isinstance(value, (bool, int, float, str))
+    """True for what JSON holds as it is: plain scalars and lists, tuples and str-keyed dicts of them."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_auto_config_value(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _auto_config_value(v) for k, v in value.items())
+    return False
 
 
 class LayerConfig:

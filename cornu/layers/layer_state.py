@@ -81,8 +81,14 @@ def _state_types():
 
 _STATE_TYPES = None
 _MAY_HOLD_VARIABLES = (backend.Variable, list, tuple, dict)
-# Bookkeeping attributes that never hold the layer's own state.
-_NEVER_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_init_args", "_own_variables"})
+# Values of these types that are not cornu layers are wrapped into a layer when assigned to an
+# attribute: `torch.nn.Module` on torch (into `TorchModuleWrapper`, as Keras does), none elsewhere.
+_FOREIGN_MODULE_TYPES = getattr(backend.layer.BackendLayer, "_foreign_module_types", ())
+# Bookkeeping attributes that never hold the layer's own state (with the backend's own, such as
+# `torch.nn.Module`'s `_modules` and `_parameters` on torch).
+_NEVER_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_init_args", "_own_variables"}).union(
+    getattr(backend.layer.BackendLayer, "_backend_internal_attributes", ())
+)
 
 
 def _record_variables(value, own):
@@ -103,10 +109,21 @@ class LayerState:
     """Mixin of ``Layer``: creating and finding variables, weights and losses."""
 
     def __setattr__(self, name, value):
+        if isinstance(value, _FOREIGN_MODULE_TYPES) and not isinstance(value, LayerState):
+            value = self._wrap_foreign_module(value)
         # Plain values on an unlocked layer (most assignments in `__init__`) skip all bookkeeping.
         if isinstance(value, _MAY_HOLD_VARIABLES) or self.__dict__.get("_state_locked", False):
             self._track_assignment(name, value)
         super().__setattr__(name, value)
+
+    def _wrap_foreign_module(self, module):
+        """A ``torch.nn.Module`` assigned to an attribute becomes a ``TorchModuleWrapper`` (whose
+        variables are the module's parameters), except on the wrapper itself."""
+        from cornu.layers import TorchModuleWrapper  # the package: layer_state sits below the wrapper
+
+        if isinstance(self, TorchModuleWrapper):
+            return module
+        return TorchModuleWrapper(module)
 
     def _track_assignment(self, name, value):
         own = self.__dict__.get("_own_variables")
@@ -219,6 +236,34 @@ class LayerState:
                 yield from _flatten_containers(list(value.values()))
             else:
                 yield value
+
+    def _named_sublayers(self):
+        """``(path, layer)`` for each direct sub-layer, ``path`` a tuple of names: the index in
+        ``self._layers`` for models that keep their layers in a list (Sequential, Functional),
+        else the attribute holding the layer, then the position or key inside a list, tuple or dict
+        attribute (``("blocks", "0")``). A layer held in two places appears under both paths.
+        The torch backend names the layer's ``torch.nn.Module`` children after these.
+        """
+        if type(self)._layers is not LayerState._layers:
+            return [((str(index),), layer) for index, layer in enumerate(self._layers)]
+        named = []
+        skip = self._untracked_attrs
+
+        def visit(path, value):
+            if isinstance(value, LayerState):
+                if value is not self:
+                    named.append((path, value))
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    visit(path + (str(index),), item)
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    visit(path + (str(key),), item)
+
+        for key, value in vars(self).items():
+            if key not in _NEVER_TRACKED and key not in skip:
+                visit((key,), value)
+        return named
 
     @property
     @structure_cached
@@ -440,18 +485,8 @@ def _initializer_from_name(name):
     return initializers.get(name)
 
 
-def _is_regularizer(value):
-    from cornu.regularizers import Regularizer
-
-    return isinstance(value, Regularizer)
-
-
-def _is_constraint(value):
-    from cornu.constraints import Constraint
-
-    return isinstance(value, Constraint)
-
-
-# Variables made directly (``cornu.Variable("zeros", shape=(2,))``) resolve initializer names and
-# check regularizers and constraints through these, so the backend never imports them.
-install_weight_hooks(_initializer_from_name, _is_regularizer, _is_constraint)
+# Variables made directly (``cornu.Variable("zeros", shape=(2,))``) resolve initializer names
+# through this, so the backend never imports initializers. As in Keras, any callable (a
+# ``Regularizer``/``Constraint`` instance or a plain function such as ``lambda w: 0.1 * ops.sum(w)``)
+# is a valid regularizer or constraint.
+install_weight_hooks(_initializer_from_name, callable, callable)

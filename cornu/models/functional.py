@@ -7,10 +7,9 @@ import optree
 
 from cornu import backend
 from cornu.backend.common.keras_tensor import KerasTensor
-from cornu.layers.core.input_layer import InputLayer
 from cornu.layers.layer import Layer
-from cornu.models.graph import map_graph
 from cornu.models.model import Model
+from cornu.ops.function import Function, map_graph, run_nodes
 from cornu.serialization.registry import keras_export
 
 
@@ -19,7 +18,7 @@ def _is_tensor_leaf(x):
 
 
 @keras_export("keras.src.models.functional.Functional")
-class Functional(Model):
+class Functional(Function, Model):
     """A model built by calling layers on ``cornu.Input`` tensors.
 
     Usually created as ``cornu.Model(inputs, outputs)``.
@@ -31,6 +30,10 @@ class Functional(Model):
     """
 
     _untracked_attrs = ("_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "_nodes")
+
+    # A Functional is a `Function` (its graph) that is also a `Model`: calls go through the
+    # Layer machinery, not Function's.
+    __call__ = Model.__call__
 
     def __new__(cls, *args, **kwargs):
         return Layer.__new__(cls)
@@ -86,6 +89,19 @@ class Functional(Model):
     def output(self):
         return self._outputs_struct
 
+    # The user's model when this graph is the inside of one (a Sequential), for error messages.
+    _owner_name = None
+
+    @property
+    def input_shape(self):
+        """The inputs' shapes: one tuple for a single input, else a list (as in Keras)."""
+        return _shapes_of(self._inputs)
+
+    @property
+    def output_shape(self):
+        """The outputs' shapes: one tuple for a single output, else a list (as in Keras)."""
+        return _shapes_of(self._outputs)
+
     @property
     def input_names(self):
         return [t._keras_history.operation.name for t in self._inputs]
@@ -117,9 +133,10 @@ class Functional(Model):
             names = [t._keras_history.operation.name for t in self._inputs]
             if all(n in inputs for n in names):
                 return [inputs[n] for n in names]
+            missing = [n for n in names if n not in inputs]
             raise ValueError(
-                f"Model '{self.name}' got a dict of inputs, but its inputs are named {names}. "
-                f"Received: keys {sorted(inputs)}"
+                f"Model '{self._owner_name or self.name}' got a dict of inputs without the input(s) {missing}: "
+                f"key the dict by the model's input names {names}. Received: keys {sorted(inputs)}"
             )
         flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self._inputs):
@@ -145,9 +162,11 @@ class Functional(Model):
         if len(shape) != len(spec.shape) or any(
             e is not None and a != e for a, e in zip(shape[1:], spec.shape[1:])
         ):
+            if backend.in_symbolic_scope() and shape:
+                shape = (None,) + shape[1:]  # a shape-inference stand-in: its batch size is not the data's
             raise ValueError(
-                f'Input "{spec.name}" of model "{self.name}" is incompatible with the model: expected '
-                f"shape={spec.shape}, found shape={shape}"
+                f'Input "{spec.name}" of model "{self._owner_name or self.name}" is incompatible with the model: '
+                f"expected shape={spec.shape}, found shape={shape}"
             )
         if backend.standardize_dtype(value.dtype) != spec.dtype:
             value = backend.cast(value, spec.dtype)
@@ -165,30 +184,15 @@ class Functional(Model):
                 if m is not None:
                     backend.set_keras_mask(values[id(self._inputs[flat.index(value)])], m)
 
-        def lookup(x):
-            return values[id(x)] if isinstance(x, KerasTensor) else x
-
-        for node in self._nodes:
-            if node.is_input:
-                continue
-            call_args = node.call_args
-            if len(call_args) == 1 and isinstance(call_args[0], KerasTensor) and not node.call_kwargs:
-                args, kwargs = (values[id(call_args[0])],), {}
-            else:
-                args = optree.tree_map(lookup, call_args, none_is_leaf=True)
-                kwargs = optree.tree_map(lookup, node.call_kwargs, none_is_leaf=True)
-            operation = node.operation
-            if isinstance(operation, Layer) and operation._call_has_training_arg and kwargs.get("training") is None:
-                kwargs["training"] = training
-            outputs = operation(*args, **kwargs)
-            if len(node.output_tensors) == 1 and not isinstance(outputs, (list, tuple, dict)):
-                values[id(node.output_tensors[0])] = outputs
-            else:
-                for tensor, value in zip(node.output_tensors, optree.tree_leaves(outputs, none_is_leaf=True)):
-                    values[id(tensor)] = value
+        run_nodes(self._nodes, values, training)
         if isinstance(self._outputs_struct, KerasTensor):
             return values[id(self._outputs_struct)]
-        return optree.tree_map(lookup, self._outputs_struct, none_is_leaf=True, is_leaf=_is_tensor_leaf)
+        if isinstance(self._outputs_struct, (list, tuple)) and len(self._outputs_struct) == 1 and isinstance(
+                self._outputs_struct[0], KerasTensor):
+            # `Model(x, [y])` returns the one tensor, not a list of it, from a call on data (as in Keras).
+            return values[id(self._outputs_struct[0])]
+        return optree.tree_map(lambda x: values[id(x)] if isinstance(x, KerasTensor) else x, self._outputs_struct,
+                               none_is_leaf=True, is_leaf=_is_tensor_leaf)
 
     _compilable_call = call
 
@@ -327,6 +331,11 @@ def functional_like_constructor(cls):
     if spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]:
         return True
     return spec.varargs is not None and spec.varkw is not None
+
+
+def _shapes_of(tensors):
+    shapes = [tuple(t.shape) for t in tensors]
+    return shapes[0] if len(shapes) == 1 else shapes
 
 
 def make_functional_subclass(cls):

@@ -5,6 +5,7 @@ gives a model whose layers are found through its attributes.
 """
 
 from cornu import backend
+from cornu.backend.common.traceback_filter import filter_traceback
 from cornu.layers.layer import Layer, _call_depth
 from cornu.serialization.registry import keras_export
 from cornu.trainers.trainer import Trainer
@@ -50,6 +51,7 @@ class Model(Trainer, Layer):
         Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
         Trainer.__init__(self)
 
+    @filter_traceback
     def __call__(self, *args, **kwargs):
         """Calls the model on inputs, as ``Layer.__call__``.
 
@@ -116,6 +118,21 @@ class Model(Trainer, Layer):
             )
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes the weights of the model's layers in place (``mode="int8"``, or a ``config``).
+
+        Dense, EinsumDense and Embedding layers get int8 weights with float scales; ``filters``
+        (a regex on layer names, a list of them, or a callable) picks the layers. Build the model
+        first. int4, float8, GPTQ and AWQ are not in cornu yet.
+
+        Example:
+        >>> model = cornu.Sequential([cornu.Input((10,)), cornu.layers.Dense(10)])
+        >>> model.quantize("int8")
+        """
+        from cornu.quantizers.model_quantization import quantize_model
+
+        quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Prints a table of the model's layers, output shapes and parameter counts."""
@@ -123,6 +140,28 @@ class Model(Trainer, Layer):
 
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
+
+    def get_state_tree(self, value_format="backend_tensor"):
+        """Every variable as Keras's nested state tree (trainable, non-trainable, optimizer and
+        metrics variables, each nested by variable path); ``value_format`` is "backend_tensor" or
+        "numpy_array".
+
+        Example:
+        >>> model.get_state_tree("numpy_array")["trainable_variables"]["sequential"]["dense"]["kernel"]
+        """
+        from cornu.models.state_tree import get_state_tree
+
+        return get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree):
+        """Assigns the values of a state tree (as ``get_state_tree`` returns) to the variables.
+
+        Example:
+        >>> model.set_state_tree(other_model.get_state_tree())
+        """
+        from cornu.models.state_tree import set_state_tree
+
+        set_state_tree(self, state_tree)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Saves the model (config, weights, optimizer state) to a ``.keras`` file."""

@@ -109,6 +109,7 @@ class Sequential(Model):
         from cornu.models.functional import Functional
 
         self._functional = Functional(self._input_layer.output, x, name=f"{self.name}_functional")
+        self._functional._owner_name = self.name
         self._build_shapes = {"input_shape": input_shape}
         self.built = True
 
@@ -162,7 +163,15 @@ class Sequential(Model):
 
     @property
     def input_shape(self):
-        return self._input_layer.batch_shape if self._input_layer is not None else None
+        if self._functional is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return self._functional.input_shape
+
+    @property
+    def output_shape(self):
+        if self._functional is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
+        return self._functional.output_shape
 
     def _lock_state(self):
         pass  # a model built from a graph stays open after build, as in Keras

@@ -24,6 +24,7 @@ import functools
 
 from cornu import backend
 from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.traceback_filter import filter_exception, is_traceback_filtering_enabled
 from cornu.ops import diagnose
 from cornu.ops.node import Node
 from cornu.ops.operation import FunctionOperation
@@ -79,14 +80,19 @@ def graph_op(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        for a in args:
-            if _contains_symbolic(a):
-                return symbolic_call(fn, args, kwargs)
-        if kwargs:
-            for v in kwargs.values():
-                if _contains_symbolic(v):
+        try:  # free unless an error escapes: then cornu's frames leave its traceback
+            for a in args:
+                if _contains_symbolic(a):
                     return symbolic_call(fn, args, kwargs)
-        return fn(*args, **kwargs)
+            if kwargs:
+                for v in kwargs.values():
+                    if _contains_symbolic(v):
+                        return symbolic_call(fn, args, kwargs)
+            return fn(*args, **kwargs)
+        except Exception as error:
+            if not is_traceback_filtering_enabled():
+                raise
+            raise filter_exception(error) from error.__cause__
 
     op_functions[fn] = wrapper
     wrapper.raw = fn

@@ -5,6 +5,7 @@ Example:
 >>> opt.apply(grads, model.trainable_variables)
 """
 
+from cornu.optimizers import legacy
 from cornu.optimizers import schedules
 from cornu.optimizers.adadelta import Adadelta
 from cornu.optimizers.adafactor import Adafactor

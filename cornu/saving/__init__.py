@@ -13,10 +13,11 @@ from cornu.serialization import (
     register_keras_serializable,
     serialize_keras_object,
 )
+from cornu.saving.file_editor import KerasFileEditor
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a ``.keras`` model. See :func:`cornu.models.load_model`."""
+    """Loads a ``.keras`` model (or a legacy whole-model ``.h5`` file). See :func:`cornu.models.load_model`."""
     from cornu.saving.saving_api import load_model as _load
 
     return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)

@@ -284,7 +284,8 @@ def _load_from_archive(archive, custom_objects, compile, safe_mode):
 
 @keras_export("keras.saving.load_model", "keras.models.load_model")
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved with `model.save()` (a `.keras` file or an unzipped model folder).
+    """Loads a model saved with `model.save()` (a `.keras` file, an unzipped model folder, or a legacy
+    whole-model `.h5` file written by Keras 3 or tf.keras 2).
 
     Args:
         filepath: path of the `.keras` file or folder.
@@ -296,6 +297,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     Example:
     >>> model = cornu.saving.load_model("model.keras")
     """
+    if type(filepath).__name__ == "File" and type(filepath).__module__.startswith("h5py"):
+        from cornu.saving.legacy_h5 import load_model_from_hdf5
+
+        return load_model_from_hdf5(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
     if hasattr(filepath, "read"):
         with keras_archive.KerasArchiveReader(filepath) as archive:
             return _load_from_archive(archive, custom_objects, compile, safe_mode)
@@ -305,10 +310,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     is_model_dir = os.path.isdir(path) and os.path.isfile(os.path.join(path, keras_archive.CONFIG_FILENAME))
     if not is_model_dir:
         if path.endswith((".h5", ".hdf5")):
-            raise ValueError(
-                "Loading legacy Keras 2 HDF5 model files (`.h5`) is not supported. Load the file with Keras "
-                f"and save it as `.keras`, or load the weights into a rebuilt model. Received: filepath={path}"
-            )
+            from cornu.saving.legacy_h5 import load_model_from_hdf5
+
+            return load_model_from_hdf5(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
         if not path.endswith(".keras"):
             raise ValueError(
                 f"File format not supported: filepath={path}. cornu loads Keras 3 `.keras` files and unzipped "

@@ -60,8 +60,6 @@ class CompileLoss:
     """The loss (or losses) given to ``compile``, applied to the model's outputs."""
 
     def __init__(self, loss, loss_weights=None, output_names=None):
-        from cornu import losses as losses_module
-
         self.raw_loss = loss
         self.raw_loss_weights = loss_weights
         self.output_names = output_names or ["output"]
@@ -82,14 +80,19 @@ class CompileLoss:
             self.weights = [1.0 if w is None else float(w) for w in _match_to_outputs(loss_weights, self.output_names, "loss_weights")]
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        y_true_flat = _flatten(y_true) if not isinstance(y_true, dict) else [y_true.get(n) for n in self.output_names]
+        y_true_flat = _flatten(y_true) if not isinstance(y_true, dict) else self._by_output_name(y_true, "y")
         y_pred_flat = _flatten(y_pred)
         if len(y_true_flat) != len(y_pred_flat):
             raise ValueError(
                 f"The model has {len(y_pred_flat)} output(s) but {len(y_true_flat)} target(s) were given. "
                 "Pass one target per output."
             )
-        sample_weights = _flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(y_pred_flat)
+        if isinstance(sample_weight, dict):
+            sample_weights = self._by_output_name(sample_weight, "sample_weight")
+        elif isinstance(sample_weight, (list, tuple)):
+            sample_weights = _flatten(sample_weight)
+        else:
+            sample_weights = [sample_weight] * len(y_pred_flat)
         total = None
         for loss_fn, weight, tracker, yt, yp, sw in zip(
             self.losses, self.weights, self.trackers, y_true_flat, y_pred_flat, sample_weights
@@ -104,6 +107,22 @@ class CompileLoss:
                 value = value * weight
             total = value if total is None else total + value
         return total
+
+    def _by_output_name(self, values, what):
+        """A dict of targets or sample weights as one entry per output, in the outputs' order.
+
+        Keys that name no output, and missing targets for an output that has a loss, are errors
+        (Keras refuses both too): a typo must not silently train without that output's loss.
+        """
+        unknown = [k for k in values if k not in self.output_names]
+        missing = [n for n, loss in zip(self.output_names, self.losses) if loss is not None and n not in values]
+        if unknown or (what == "y" and missing):
+            problem = f"keys {unknown} name no output" if unknown else f"outputs {missing} have a loss but no target"
+            raise ValueError(
+                f"The dict `{what}` must be keyed by the model's output names {list(self.output_names)}: "
+                f"{problem}. Received: {what} with keys {list(values)}"
+            )
+        return [values.get(n) for n in self.output_names]
 
     @property
     def metrics(self):
@@ -165,6 +184,10 @@ class CompileMetrics:
                 continue
             if multi:
                 per_output = _match_to_outputs(raw, self.output_names, "metrics")
+            elif isinstance(raw, (list, tuple)) and len(raw) == 1 and isinstance(raw[0], (list, tuple)):
+                per_output = [raw[0]]  # `Model(x, [y])` compiled with one list of metrics per output
+            elif isinstance(raw, dict) and self.output_names and len(self.output_names) == 1:
+                per_output = [raw.get(self.output_names[0])]
             else:
                 per_output = [raw]
             for index, entries in enumerate(per_output):

@@ -8,6 +8,7 @@ the two is ``cornu/backend/common/step_protocol.py``.
 """
 
 import functools
+import inspect
 
 import numpy as np
 import optree
@@ -15,15 +16,19 @@ import optree
 from cornu import backend
 from cornu.backend.common.global_state import structure_cache
 from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.traceback_filter import filter_traceback
 from cornu.layers.layer_state import state_lock_lifted, structure_cached
 from cornu.trainers.backend_step import check_training_supported, count_samples, resolve_jit_compile, state_and_data
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
+from cornu.trainers.compute_loss_signature import adapt_compute_loss
+from cornu.trainers.missing_targets import check_validation_targets, missing_targets_message
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
 from cornu.trainers.data.array_conversion import can_convert_arrays
 from cornu.trainers.debug_limits import capped_epochs
 from cornu.trainers.epoch_iterator import EpochIterator
 from cornu.trainers.resume_points import ResumePoints
+from cornu.trainers.stateless_loss import stateless_compute_loss
 from cornu.trainers.step_groups import step_groups
 
 _VERBOSE_VALUES = ("auto", 0, 1, 2)
@@ -61,6 +66,13 @@ def _to_python_logs(logs):
 
 class Trainer:
     """The training half of ``Model``; see ``compile`` and ``fit``."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        override = cls.__dict__.get("compute_loss")
+        if override is not None and inspect.isfunction(override):
+            # Keras passes `training` only to overrides that accept it: decided once per class.
+            cls.compute_loss = adapt_compute_loss(override)
 
     def __init__(self):
         self.compiled = False
@@ -181,10 +193,24 @@ class Trainer:
         return logs
 
     # ---------------------------------------------------- loss and metrics
+    def stateless_compute_loss(self, trainable_variables, non_trainable_variables, metrics_variables, x=None,
+                               y=None, y_pred=None, sample_weight=None, training=True):
+        """``compute_loss`` with the given variable values (the pure form a JAX ``train_step`` uses).
+
+        Returns ``(loss, (trainable_variables, non_trainable_variables, metrics_variables))``.
+
+        Example:
+        >>> loss, (tv, ntv, mv) = model.stateless_compute_loss(tv, ntv, mv, x=x, y=y, y_pred=y_pred)
+        """
+        return stateless_compute_loss(self, trainable_variables, non_trainable_variables, metrics_variables,
+                                      x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Total loss: the compiled loss plus the model's own losses (regularization, ``add_loss``)."""
         terms = []
         if self._compile_loss is not None:
+            if y is None:
+                raise ValueError(missing_targets_message(self))
             value = self._compile_loss(y, y_pred, sample_weight)
             if value is not None:
                 terms.append(value)
@@ -320,6 +346,7 @@ class Trainer:
         return all(layer.built for layer in self._flatten_layers())
 
     # --------------------------------------------------------------- fit
+    @filter_traceback
     @_with_structure_cache
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
@@ -355,6 +382,7 @@ class Trainer:
                                  steps_per_execution=self.steps_per_execution)
         val_args = None
         if validation_data is not None:
+            check_validation_targets(self, validation_data, type(self).test_step is not Trainer.test_step)
             val_x, val_y, val_sw = unpack_x_y_sample_weight(validation_data)
             val_args = dict(x=val_x, y=val_y, sample_weight=val_sw,
                             batch_size=validation_batch_size or iterator.adapter.batch_size, steps=validation_steps)
@@ -412,6 +440,7 @@ class Trainer:
         return self.history
 
     # ----------------------------------------------------------- evaluate
+    @filter_traceback
     @_with_structure_cache
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
@@ -459,6 +488,7 @@ class Trainer:
         return logs
 
     # ------------------------------------------------------------ predict
+    @filter_traceback
     @_with_structure_cache
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Runs the model on ``x`` batch by batch and returns NumPy outputs.
@@ -494,6 +524,7 @@ class Trainer:
         return optree.tree_map(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     # ------------------------------------------------------- on-batch API
+    @filter_traceback
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """Runs one gradient update on a single batch; returns the metrics."""
         self._assert_compiled("train_on_batch")
@@ -508,6 +539,7 @@ class Trainer:
             runner.finish()
         return self._format_batch_logs(return_dict)
 
+    @filter_traceback
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Evaluates one batch; returns the metrics."""
         self._assert_compiled("test_on_batch")
@@ -522,6 +554,7 @@ class Trainer:
             runner.finish()
         return self._format_batch_logs(return_dict)
 
+    @filter_traceback
     def predict_on_batch(self, x):
         """Returns the model's NumPy outputs for one batch."""
         batch = _single_batch(x, None, None, None)

@@ -16,9 +16,11 @@ from cornu.serialization import (
     register_keras_serializable,
     serialize_keras_object,
 )
+from cornu.utils.config import Config
 from cornu.utils.io_utils import disable_interactive_logging
 from cornu.utils.io_utils import enable_interactive_logging
 from cornu.utils.io_utils import is_interactive_logging_enabled
+from cornu.utils.model_visualization import model_to_dot, plot_model
 from cornu.utils.numerical_utils import normalize
 from cornu.utils.numerical_utils import to_categorical
 from cornu.utils.progbar import Progbar
@@ -27,3 +29,7 @@ from cornu.utils.rng_utils import set_random_seed
 from cornu.utils.sequence_utils import pad_sequences
 from cornu.utils.source_inputs import get_source_inputs
 from cornu.trainers.data.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+
+from cornu.missing_features import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__)

@@ -52,12 +52,15 @@ def test_no_backend_checks_outside_the_backend_package():
 
     root = os.path.dirname(cornu.__file__)
     pattern = re.compile(r"backend\(\) *(==|!=|in )|import (jax|torch)\b|from (jax|torch)\b")
+    # The interop layers (TorchModuleWrapper, JaxLayer, FlaxLayer) hold the wrapped framework's
+    # own objects; this one file is their way to it, imported lazily on the matching backend.
+    allowed = {os.path.join(root, "layers", "interop", "native.py")}
     offenders = []
     for folder, _, files in os.walk(root):
         if os.path.join(root, "backend") in folder:
             continue
         for name in files:
-            if name.endswith(".py"):
+            if name.endswith(".py") and os.path.join(folder, name) not in allowed:
                 path = os.path.join(folder, name)
                 for i, line in enumerate(open(path), 1):
                     if pattern.search(line):

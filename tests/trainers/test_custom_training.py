@@ -175,7 +175,7 @@ def test_torch_loop_with_autograd_and_torch_optim():
         loss.backward()
         optimizer.step()
     _check(model, x, y)
-    assert [name for name, _ in model.named_parameters()] == ["sequential/dense/kernel", "sequential/dense/bias"]
+    assert [name for name, _ in model.named_parameters()] == ["0.kernel", "0.bias"]
 
 
 @pytest.mark.skipif(BACKEND != "torch", reason="a PyTorch training loop")

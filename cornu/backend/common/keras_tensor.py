@@ -20,7 +20,11 @@ class KerasTensor:
 
     __slots__ = ("shape", "dtype", "sparse", "ragged", "name", "_keras_history", "_keras_mask", "__weakref__")
 
-    def __init__(self, shape, dtype="float32", sparse=False, ragged=False, record_history=True, name=None):
+    def __init__(self, shape, dtype="float32", sparse=False, ragged=False, record_history=True, name=None,
+                 **kwargs):
+        unknown = set(kwargs) - {"ragged_rank", "row_splits_dtype"}  # Keras's ragged-only options
+        if unknown:
+            raise TypeError(f"KerasTensor() got unexpected keyword arguments. Received: {sorted(unknown)}")
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = standardize_dtype(dtype)
         self.sparse = bool(sparse)

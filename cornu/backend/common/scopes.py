@@ -107,11 +107,14 @@ class name_scope:
     'block/w'
     """
 
-    def __init__(self, name, caller=None, **kwargs):
+    def __init__(self, name, **kwargs):
         if not isinstance(name, str) or "/" in name:
             raise ValueError(f"A name scope must be a string without '/'. Received: name={name!r}")
+        unknown = set(kwargs) - {"caller", "deduplicate", "override_parent"}
+        if unknown:
+            raise TypeError(f"name_scope() got unexpected keyword arguments. Received: {sorted(unknown)}")
         self.name = name
-        self.caller = caller
+        self.caller = kwargs.get("caller")
 
     def __enter__(self):
         stack = _stack("names")

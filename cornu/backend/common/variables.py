@@ -98,7 +98,11 @@ class VariableBase:
         synchronization="auto",
         name=None,
         layout=None,
+        **kwargs,
     ):
+        if kwargs:
+            raise TypeError("Variable() got unexpected keyword arguments (cornu's backends take none "
+                            f"beyond Keras's). Received: {sorted(kwargs)}")
         global_state.bump_structure_version()
         name = name or global_state.uniquify("variable")
         if not isinstance(name, str) or "/" in name:

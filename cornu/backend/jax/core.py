@@ -189,3 +189,46 @@ def batches_need_transfer():
 
 def clear_caches():
     """Nothing to drop: compiled steps belong to the models that made them."""
+
+
+def remat(f):
+    """``f`` with gradient checkpointing (``jax.checkpoint``): its intermediate values are
+    recomputed in the backward pass instead of kept. Only array arguments are traced; Python
+    values (``training=True``, shapes, ...) stay static, so ``if training:`` keeps working."""
+
+    def rematerialized(*args, **kwargs):
+        leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+        traced = [isinstance(leaf, (jax.Array, np.ndarray)) for leaf in leaves]
+
+        def with_arrays(*arrays):
+            arrays = iter(arrays)
+            call_args, call_kwargs = jax.tree_util.tree_unflatten(
+                treedef, [next(arrays) if is_traced else leaf for leaf, is_traced in zip(leaves, traced)]
+            )
+            return f(*call_args, **call_kwargs)
+
+        return jax.checkpoint(with_arrays)(*[leaf for leaf, is_traced in zip(leaves, traced) if is_traced])
+
+    return rematerialized
+
+
+def device_scope(device_name):
+    """A context in which new arrays live on ``device_name`` (``"cpu"``, ``"gpu:1"``, ``"tpu:0"``
+    or a ``jax.Device``): ``jax.default_device``."""
+    if isinstance(device_name, jax.Device):
+        return jax.default_device(device_name)
+    if not isinstance(device_name, str):
+        raise ValueError(
+            "Invalid value for argument `device_name`: expected a string like 'gpu:0' or a `jax.Device`. "
+            f"Received: device_name={device_name!r}"
+        )
+    kind, _, index = device_name.lower().partition(":")
+    try:
+        devices = jax.devices(kind)
+        device = devices[int(index or 0)]
+    except (RuntimeError, ValueError, IndexError) as error:
+        raise ValueError(
+            f"Unknown device {device_name!r} for JAX ({error}). Available devices: "
+            f"{[f'{d.platform}:{d.id}' for d in jax.devices()]}. Received: device_name={device_name!r}"
+        ) from None
+    return jax.default_device(device)

@@ -1,5 +1,7 @@
 """NumPy backend core: Variable, tensor conversion, shape inference, control flow."""
 
+import contextlib
+
 import numpy as np
 
 from cornu.backend.common import symbolic
@@ -133,3 +135,19 @@ def batches_need_transfer():
 
 def clear_caches():
     """Nothing to drop: compiled steps belong to the models that made them."""
+
+
+def remat(f):
+    """NumPy keeps no activations for a backward pass: ``f`` is returned as it is."""
+    return f
+
+
+@contextlib.contextmanager
+def device_scope(device_name):
+    """NumPy arrays live in host memory: only ``"cpu"`` (or ``"cpu:0"``) is a device."""
+    if not isinstance(device_name, str) or device_name.lower().partition(":")[0] != "cpu":
+        raise ValueError(
+            "The numpy backend runs on the CPU only: use device_name='cpu', or choose the jax or torch "
+            f"backend for accelerators. Received: device_name={device_name!r}"
+        )
+    yield

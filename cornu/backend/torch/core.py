@@ -1,5 +1,6 @@
 """PyTorch backend core: Variable, tensor conversion, shape inference, control flow."""
 
+import contextlib
 import functools
 import sys
 
@@ -109,8 +110,9 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         if not x.flags.writeable or not x.flags.c_contiguous:
             x = np.ascontiguousarray(x).copy()
         t = torch.from_numpy(x)
-    if DEFAULT_DEVICE != "cpu":
-        t = t.to(DEFAULT_DEVICE)
+    device = _DEVICE_STACK[-1] if _DEVICE_STACK else DEFAULT_DEVICE
+    if device != "cpu":
+        t = t.to(device)
     if dtype is not None:
         t = t.to(to_torch_dtype(dtype))
     return t
@@ -231,3 +233,48 @@ def clear_caches():
     dynamo = sys.modules.get("torch._dynamo")
     if dynamo is not None:
         dynamo.reset()
+
+
+def remat(f):
+    """``f`` with gradient checkpointing (``torch.utils.checkpoint``, non-reentrant): its
+    intermediate values are recomputed in the backward pass instead of kept."""
+    import torch.utils.checkpoint
+
+    def rematerialized(*args, **kwargs):
+        return torch.utils.checkpoint.checkpoint(f, *args, use_reentrant=False, **kwargs)
+
+    return rematerialized
+
+
+# The devices of the `device_scope`s entered (innermost last); empty: DEFAULT_DEVICE.
+_DEVICE_STACK = []
+
+
+def get_device():
+    """The device new tensors go to: the innermost ``device_scope``'s, else ``DEFAULT_DEVICE``."""
+    return _DEVICE_STACK[-1] if _DEVICE_STACK else DEFAULT_DEVICE
+
+
+@contextlib.contextmanager
+def device_scope(device_name):
+    """A context in which new tensors live on ``device_name`` (``"cpu"``, ``"gpu:0"`` (meaning
+    ``"cuda:0"``), ``"cuda:1"``, ``"mps"`` or a ``torch.device``)."""
+    if isinstance(device_name, str):
+        name = device_name.lower().replace("gpu", "cuda")
+    elif isinstance(device_name, torch.device):
+        name = str(device_name)
+    else:
+        raise ValueError(
+            "Invalid value for argument `device_name`: expected a string like 'gpu:0' or 'cpu'. "
+            f"Received: device_name={device_name!r}"
+        )
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(f"Unknown torch device ({error}). Received: device_name={device_name!r}") from None
+    _DEVICE_STACK.append(str(device))
+    try:
+        with device:  # factory functions called without `device=` follow it too
+            yield device
+    finally:
+        _DEVICE_STACK.pop()

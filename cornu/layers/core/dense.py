@@ -1,14 +1,16 @@
 """``Dense``: ``activation(inputs @ kernel + bias)``."""
 
 from cornu import activations, constraints, initializers, ops, regularizers
+from cornu.layers.core.quantized_dense import DenseInt8
 from cornu.layers.input_spec import InputSpec
 from cornu.ops.affine import matmul_add
 from cornu.layers.layer import Layer
+from cornu.serialization.keras_objects import serialize_keras_object
 from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Dense")
-class Dense(Layer):
+class Dense(DenseInt8, Layer):
     """A densely connected layer, applied to the last axis of its input.
 
     Example:
@@ -24,8 +26,8 @@ class Dense(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. Received: units={units!r}")
-        if lora_rank is not None or quantization_config is not None:
-            raise NotImplementedError("LoRA and quantization are not available in cornu's Dense yet.")
+        if lora_rank is not None:
+            raise NotImplementedError(f"LoRA is not available in cornu's Dense yet. Received: lora_rank={lora_rank!r}")
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -37,6 +39,7 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha
+        self.quantization_config = quantization_config
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -44,8 +47,12 @@ class Dense(Layer):
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(f"The last dimension of the input to Dense layer '{self.name}' must be known. Received: input_shape={input_shape}")
-        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        if self.quantization_mode is not None:  # built from a quantized policy (a loaded file)
+            self.quantized_build((input_dim, self.units), self.quantization_mode, self.quantization_config)
+        else:
+            self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+                                          initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                          constraint=self.kernel_constraint)
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
@@ -54,6 +61,8 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs, training=None):
+        if self._is_quantized:
+            return self._int8_call(inputs, training)
         if self.bias is not None:
             x = matmul_add(inputs, self.kernel, self.bias)
         else:
@@ -77,6 +86,6 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            "quantization_config": serialize_keras_object(self.quantization_config),
         })
         return config

@@ -5,6 +5,7 @@ import re
 from cornu import activations, constraints, initializers, ops, regularizers
 from cornu.initializers.random_initializers import VarianceScaling
 from cornu.layers.core.einsum_as_matmul import einsum_as_matmul, matmul_form
+from cornu.layers.core.quantized_einsum_dense import EinsumDenseInt8
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.serialization.registry import keras_export
@@ -121,7 +122,7 @@ def analyze_equation(equation, bias_axes, input_shape, output_shape):
 
 
 @keras_export("keras.layers.EinsumDense")
-class EinsumDense(Layer):
+class EinsumDense(EinsumDenseInt8, Layer):
     """Computes ``activation(einsum(equation, inputs, kernel) + bias)``.
 
     ``equation`` is ``"<input>,<kernel>-><output>"`` (e.g. ``"abc,cd->abd"``),
@@ -142,11 +143,10 @@ class EinsumDense(Layer):
                  quantization_config=None, **kwargs):
         super().__init__(**kwargs)
         self._matmul_contracted = None  # set by build: see einsum_as_matmul
-        if lora_rank is not None or quantization_config is not None or gptq_unpacked_column_size is not None:
+        if lora_rank is not None or gptq_unpacked_column_size is not None:
             raise NotImplementedError(
-                "LoRA, GPTQ and quantization are not available in cornu's EinsumDense yet. Received: "
-                f"lora_rank={lora_rank!r}, gptq_unpacked_column_size={gptq_unpacked_column_size!r}, "
-                f"quantization_config={quantization_config!r}"
+                "LoRA and GPTQ are not available in cornu's EinsumDense yet. Received: "
+                f"lora_rank={lora_rank!r}, gptq_unpacked_column_size={gptq_unpacked_column_size!r}"
             )
         split_equation(equation)  # a malformed equation fails here, before any build
         self.equation = equation
@@ -193,9 +193,12 @@ class EinsumDense(Layer):
             )
         self.input_spec = InputSpec(ndim=len(input_shape))
         self._matmul_contracted = matmul_form(*split_equation(self.equation))
-        self.kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape),
-                                      initializer=self._kernel_initializer_for(input_axes, output_axes),
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        if self.quantization_mode is not None:  # built from a quantized policy (a loaded file)
+            self.quantized_build(tuple(kernel_shape), self.quantization_mode, self.quantization_config)
+        else:
+            self.kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape),
+                                          initializer=self._kernel_initializer_for(input_axes, output_axes),
+                                          regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         if bias_shape is not None:
             self.bias = self.add_weight(name="bias", shape=tuple(bias_shape), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
@@ -203,6 +206,8 @@ class EinsumDense(Layer):
             self.bias = None
 
     def call(self, inputs, training=None):
+        if self._is_quantized:
+            return self._int8_call(inputs, training)
         contracted = self._matmul_contracted
         if contracted is not None and None not in tuple(inputs.shape):
             x = einsum_as_matmul(inputs, self.kernel, self.bias, contracted_axes=contracted)

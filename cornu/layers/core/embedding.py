@@ -3,7 +3,9 @@
 import warnings
 
 from cornu import constraints, initializers, ops, regularizers
+from cornu.layers.core.quantized_embedding import EmbeddingInt8
 from cornu.layers.layer import Layer
+from cornu.serialization.keras_objects import serialize_keras_object
 from cornu.serialization.registry import keras_export
 
 
@@ -15,7 +17,7 @@ def _check_positive_int(value, name):
 
 
 @keras_export("keras.layers.Embedding")
-class Embedding(Layer):
+class Embedding(EmbeddingInt8, Layer):
     """Maps non-negative integer indices to dense vectors of size ``output_dim``.
 
     Inputs of shape ``(batch, length)`` give outputs ``(batch, length, output_dim)``.
@@ -35,11 +37,6 @@ class Embedding(Layer):
         _check_positive_int(output_dim, "output_dim")
         if kwargs.pop("input_length", None) is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
-        if quantization_config is not None:
-            raise NotImplementedError(
-                "Quantized embeddings are not available in cornu yet. Pass quantization_config=None. "
-                f"Received: quantization_config={quantization_config!r}"
-            )
         super().__init__(**kwargs)
         self.input_dim = input_dim
         self.output_dim = output_dim
@@ -53,7 +50,7 @@ class Embedding(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
-        self.quantization_config = None
+        self.quantization_config = quantization_config
         if weights is not None:
             self.build()
             if not (isinstance(weights, list) and len(weights) == 1):
@@ -63,10 +60,13 @@ class Embedding(Layer):
     def build(self, input_shape=None):
         if self.built:
             return
-        self._embeddings = self.add_weight(
-            shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer, name="embeddings",
-            regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint, trainable=True,
-        )
+        if self.quantization_mode is not None:  # built from a quantized policy (a loaded file)
+            self.quantized_build((self.input_dim, self.output_dim), self.quantization_mode, self.quantization_config)
+        else:
+            self._embeddings = self.add_weight(
+                shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer, name="embeddings",
+                regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint, trainable=True,
+            )
         self.built = True
         if self.lora_rank:
             self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
@@ -89,6 +89,8 @@ class Embedding(Layer):
         return super().weights
 
     def call(self, inputs):
+        if self._is_quantized:
+            return self._int8_call(inputs)
         if ops.dtype(inputs) not in ("int32", "int64"):
             inputs = ops.cast(inputs, "int32")
         outputs = ops.take(self.embeddings, inputs, axis=0)
@@ -117,6 +119,11 @@ class Embedding(Layer):
             )
         if not self.built:
             raise ValueError("Cannot enable LoRA on a layer that isn't built yet. Call `layer.build()` first.")
+        if self._is_quantized:
+            raise NotImplementedError(
+                f"LoRA on a quantized Embedding ('{self.name}', {self.dtype_policy.name}) is not implemented in cornu "
+                "yet; see the README's list of missing features. Enable LoRA on the float layer instead."
+            )
         if self.lora_enabled:
             raise ValueError("LoRA is already enabled. This can only be done once per layer.")
         with self._state_unlocked():  # the built layer's state is locked; the adapters are the exception
@@ -135,6 +142,8 @@ class Embedding(Layer):
 
     def save_own_variables(self, store):
         # Keras stores one table, with any LoRA update merged into it.
+        if self._is_quantized:
+            return super().save_own_variables(store)
         if not self.built:
             return
         if self.lora_enabled:
@@ -143,6 +152,8 @@ class Embedding(Layer):
             store["0"] = self._embeddings.numpy()
 
     def load_own_variables(self, store):
+        if self._is_quantized:
+            return super().load_own_variables(store)
         if not self.built:
             return
         if len(store) != 1:
@@ -165,7 +176,7 @@ class Embedding(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "quantization_config": None,
+            "quantization_config": serialize_keras_object(self.quantization_config),
         })
         if self.lora_rank:
             config["lora_rank"] = self.lora_rank

@@ -1,6 +1,7 @@
 """``InputLayer`` and ``Input``: the entry points of a Functional model."""
 
 from cornu import backend
+from cornu.backend.common.dtypes import ALLOWED_DTYPES
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
 from cornu.ops.node import Node
@@ -32,15 +33,16 @@ class InputLayer(Layer):
         if shape is None and batch_shape is None and input_tensor is None:
             raise ValueError("You must pass a `shape` argument, e.g. `Input(shape=(32,))`. Received: shape=None")
         if shape is not None:
-            if isinstance(shape, int):
-                shape = (shape,)
+            if not hasattr(shape, "__iter__"):  # Keras refuses `shape=10` too: a shape is a tuple
+                raise ValueError(f"Cannot convert '{shape}' to a shape. Pass a tuple such as `shape=({shape},)`. "
+                                 f"Received: shape={shape!r}")
             batch_shape = (batch_size,) + tuple(shape)
         if input_tensor is not None:
             if not isinstance(input_tensor, KerasTensor):
                 raise ValueError(f"Argument `input_tensor` must be a KerasTensor. Received: input_tensor={input_tensor!r}")
             batch_shape = batch_shape or input_tensor.shape
         self._batch_shape = backend.standardize_shape(batch_shape)
-        self._dtype = backend.standardize_dtype(dtype)
+        self._dtype = backend.standardize_dtype(_keras_dtype_name(dtype))
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.optional = optional
@@ -77,6 +79,15 @@ class InputLayer(Layer):
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
         return cls(**config)
+
+
+def _keras_dtype_name(dtype):
+    """``dtype``, refusing the string aliases Keras refuses ("float", "double", ...), so a model that
+    builds on cornu also builds on Keras."""
+    if isinstance(dtype, str) and dtype != "int" and dtype not in ALLOWED_DTYPES:
+        raise ValueError(f"Invalid dtype: {dtype}. Use a full name such as 'float32' or 'int64' "
+                         f"(one of {ALLOWED_DTYPES}). Received: dtype={dtype!r}")
+    return dtype
 
 
 @keras_export("keras.Input", "keras.layers.Input")

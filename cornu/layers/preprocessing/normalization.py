@@ -153,6 +153,22 @@ class Normalization(Layer):
         return (ops.reshape(self.adapt_mean.value, self._broadcast_shape),
                 ops.reshape(self.adapt_variance.value, self._broadcast_shape))
 
+    @property
+    def mean(self):
+        """The mean as ``call`` uses it (broadcast to the input's rank, in the compute dtype), as in
+        Keras; None before the layer is built. After ``adapt`` it follows ``adapt_mean``."""
+        return self._statistic(0)
+
+    @property
+    def variance(self):
+        """The variance as ``call`` uses it (see ``mean``); None before the layer is built."""
+        return self._statistic(1)
+
+    def _statistic(self, index):
+        if not self.built:
+            return None
+        return ops.cast(self._statistics()[index], self.compute_dtype)
+
     def call(self, inputs):
         dtype = self.compute_dtype
         inputs = ops.convert_to_tensor(inputs, dtype=dtype)
