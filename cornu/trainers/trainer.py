@@ -1,5 +1,5 @@
-"""``compile``, ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods,
-written once for every backend.
+"""``compile``, ``fit``, ``evaluate`` and ``predict``, written once for every backend
+(the ``*_on_batch`` methods are in ``on_batch.py``).
 
 A backend contributes only ``cornu/backend/<name>/step.py``: a runner that
 turns one batch into updated state and logs (a pure jitted step on JAX, an
@@ -22,11 +22,13 @@ from cornu.trainers.backend_step import check_training_supported, count_samples,
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.compute_loss_signature import adapt_compute_loss
 from cornu.trainers.missing_targets import check_validation_targets, missing_targets_message
+from cornu.trainers.on_batch import OnBatchMethods
 from cornu.trainers.data import unpack_x_y_sample_weight
 from cornu.trainers.data.array_adapter import train_validation_split
 from cornu.trainers.data.array_conversion import can_convert_arrays
 from cornu.trainers.debug_limits import capped_epochs
 from cornu.trainers.epoch_iterator import EpochIterator
+from cornu.trainers.python_logs import to_python_logs
 from cornu.trainers.resume_points import ResumePoints
 from cornu.trainers.stateless_loss import stateless_compute_loss
 from cornu.trainers.step_groups import step_groups
@@ -51,20 +53,7 @@ def _check_verbose(verbose):
     return 1 if verbose == "auto" else verbose
 
 
-def _to_python_logs(logs):
-    out = {}
-    for key, value in (logs or {}).items():
-        if isinstance(value, dict):
-            out.update(_to_python_logs(value))
-            continue
-        try:
-            out[key] = float(backend.convert_to_numpy(value)) if not isinstance(value, (int, float)) else value
-        except (TypeError, ValueError):
-            out[key] = value
-    return out
-
-
-class Trainer:
+class Trainer(OnBatchMethods):
     """The training half of ``Model``; see ``compile`` and ``fit``."""
 
     def __init_subclass__(cls, **kwargs):
@@ -417,7 +406,7 @@ class Trainer:
             finally:
                 self._defer_step_results = False
                 runner.finish()
-            epoch_logs = _to_python_logs(self._metrics_result_or_logs(logs))
+            epoch_logs = to_python_logs(self._metrics_result_or_logs(logs))
             if val_args is not None and _should_validate(epoch, validation_freq):
                 if val_iterator is None:
                     val_iterator = EpochIterator(val_args["x"], val_args["y"], sample_weight=val_args["sample_weight"],
@@ -483,7 +472,7 @@ class Trainer:
         finally:
             self._defer_step_results = outer_deferral
             runner.finish()
-        logs = _to_python_logs(self._metrics_result_or_logs(logs))
+        logs = to_python_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
 
@@ -523,58 +512,6 @@ class Trainer:
             raise ValueError("Unexpected result of `predict`: the data yielded no batch.")
         return optree.tree_map(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
-    # ------------------------------------------------------- on-batch API
-    @filter_traceback
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """Runs one gradient update on a single batch; returns the metrics."""
-        self._assert_compiled("train_on_batch")
-        check_training_supported()
-        batch = _single_batch(x, y, sample_weight, class_weight)
-        self._symbolic_build(batch)
-        runner = self._runner("train")
-        self._start(runner)
-        try:
-            runner.run(backend.device_put_batch(batch))
-        finally:
-            runner.finish()
-        return self._format_batch_logs(return_dict)
-
-    @filter_traceback
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Evaluates one batch; returns the metrics."""
-        self._assert_compiled("test_on_batch")
-        batch = _single_batch(x, y, sample_weight, None)
-        self._symbolic_build(batch)
-        self.reset_metrics()
-        runner = self._runner("test")
-        self._start(runner)
-        try:
-            runner.run(backend.device_put_batch(batch))
-        finally:
-            runner.finish()
-        return self._format_batch_logs(return_dict)
-
-    @filter_traceback
-    def predict_on_batch(self, x):
-        """Returns the model's NumPy outputs for one batch."""
-        batch = _single_batch(x, None, None, None)
-        if not self.built or not self._all_layers_built():
-            self._symbolic_build(batch)
-        runner = self._runner("predict")
-        self._start(runner)
-        try:
-            outputs = runner.run(backend.device_put_batch(batch))
-        finally:
-            runner.finish()
-        return optree.tree_map(backend.convert_to_numpy, outputs)
-
-    def _format_batch_logs(self, return_dict):
-        logs = _to_python_logs(self.get_metrics_result())
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
     # ------------------------------------------------------ serialization
     def get_compile_config(self):
         if not self.compiled or self._compile_config is None:
@@ -609,11 +546,3 @@ def _should_validate(epoch, validation_freq):
     if isinstance(validation_freq, (list, tuple, set)):
         return (epoch + 1) in validation_freq
     raise ValueError(f"`validation_freq` must be an int or a list of epochs. Received: {validation_freq!r}")
-
-
-def _single_batch(x, y, sample_weight, class_weight):
-    from cornu.trainers.data.array_adapter import ArrayDataAdapter
-
-    adapter = ArrayDataAdapter(x, y, sample_weight=sample_weight, batch_size=None, class_weight=class_weight)
-    adapter.batch_size = max(adapter.num_samples, 1)
-    return adapter.peek()
