@@ -1,18 +1,18 @@
 """The parts of Keras 3's public API that cornu does not have yet, and what asking for one does.
 
 Every public name of Keras 3.15 either exists in cornu or is listed here. Asking for a listed
-name (``keras.layers.Resizing``, ``from keras.applications import ResNet50``) raises
+name (``keras.layers.TFSMLayer``, ``from keras.applications import ResNet50``) raises
 :class:`MissingFeatureError`, a ``NotImplementedError`` that names the feature and the issue
 that brings it, instead of a bare ``AttributeError``. It is also an ``AttributeError``, so
-``hasattr(keras.layers, "Resizing")`` stays ``False`` and feature probes keep working. The
+``hasattr(keras.layers, "TFSMLayer")`` stays ``False`` and feature probes keep working. The
 README's "Not in cornu yet" list is this table; a test keeps the two equal.
 
 Example:
 >>> import cornu
->>> cornu.layers.Resizing
+>>> cornu.layers.TFSMLayer
 Traceback (most recent call last):
   ...
-cornu.missing_features.MissingFeatureError: `keras.layers.Resizing` is not in cornu yet ...
+cornu.missing_features.MissingFeatureError: `keras.layers.TFSMLayer` is not in cornu yet ...
 """
 
 import dis
@@ -20,10 +20,6 @@ import sys
 
 # feature -> (what it is, the open issue that brings it, or None when no issue does yet)
 FEATURES = {
-    "preprocessing layers": ("the preprocessing and augmentation layers", 15),
-    "dataset utilities": ("the dataset and file utilities", 15),
-    "datasets": ("the downloadable datasets", 15),
-    "bounding boxes": ("the bounding-box utilities", 15),
     "export": ("model export", 16),
     "distribution": ("multi-device training", 17),
     "wrappers": ("the scikit-learn wrappers", 18),
@@ -36,36 +32,14 @@ FEATURES = {
     "policy maps": ("per-layer-path dtype policy maps", None),
 }
 
-_PREPROCESSING_LAYERS = (
-    "AugMix AutoContrast CenterCrop ContrastLimitedAdaptiveHistogramEqualization CutMix "
-    "Discretization Equalization HashedCrossing Hashing IntegerLookup MaxNumBoundingBoxes "
-    "MelSpectrogram MixUp Pipeline RandAugment RandomBrightness RandomColorDegeneration "
-    "RandomColorJitter RandomContrast RandomCrop RandomElasticTransform RandomErasing RandomFlip "
-    "RandomGaussianBlur RandomGrayscale RandomHue RandomInvert RandomPerspective "
-    "RandomPosterization RandomRotation RandomSaturation RandomSharpness RandomShear "
-    "RandomTranslation RandomZoom Resizing STFTSpectrogram Solarization StringLookup "
-    "TextVectorization"
-).split()
-_DATASET_UTILITIES = (
-    "FeatureSpace array_to_img audio_dataset_from_directory get_file image_dataset_from_directory "
-    "img_to_array load_img save_img split_dataset text_dataset_from_directory "
-    "timeseries_dataset_from_array"
-).split()
-
 # namespace -> {name: feature}; a namespace mapped to a feature lacks every name.
 MISSING = {
-    "layers": {**dict.fromkeys(_PREPROCESSING_LAYERS, "preprocessing layers"),
-               "TFSMLayer": "TensorFlow"},
-    "initializers": dict.fromkeys(["STFT", "STFTInitializer", "stft"], "preprocessing layers"),
-    "utils": {**dict.fromkeys(_DATASET_UTILITIES, "dataset utilities"),
-              "bounding_boxes": "bounding boxes", "legacy": "legacy serialization"},
-    "datasets": dict.fromkeys(["boston_housing", "california_housing", "cifar10", "cifar100",
-                               "fashion_mnist", "imdb", "mnist", "reuters"], "datasets"),
+    "layers": {"TFSMLayer": "TensorFlow"},
+    "utils": {"legacy": "legacy serialization"},
     "applications": "applications",
     "distribution": "distribution",
     "export": "export",
     "wrappers": "wrappers",
-    "preprocessing": "dataset utilities",
     "visualization": "visualization",
     "distillation": "distillation",
     "legacy": "legacy serialization",

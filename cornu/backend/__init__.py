@@ -54,6 +54,10 @@ def _load(module):
         ) from error
 
 
+# The NumPy backend package is registered first, so that importing one of its modules later
+# (preprocessing runs on NumPy on any backend) cannot rebind `cornu.backend.numpy`, the chosen
+# backend's numpy ops, to that package.
+importlib.import_module("cornu.backend.numpy")
 core = _load("core")
 numpy = _load("numpy")
 nn = _load("nn")

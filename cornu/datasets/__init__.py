@@ -1,8 +1,14 @@
-"""``cornu.datasets``: small datasets. ``digits`` ships with cornu (no download)."""
+"""``cornu.datasets``: Keras's downloadable datasets, and ``digits``, which ships with cornu.
 
-from cornu.datasets import digits
+The downloads are cached in ``$CORNU_HOME/datasets`` (default ``~/.cornu/datasets``) and checked
+against Keras's hashes; ``dataset_sources.mirror`` points them at another server.
+"""
 
-__all__ = ["digits"]
+from cornu.datasets import (boston_housing, california_housing, cifar10, cifar100, digits, fashion_mnist,
+                            imdb, mnist, reuters)
+
+__all__ = ["boston_housing", "california_housing", "cifar10", "cifar100", "digits", "fashion_mnist", "imdb",
+           "mnist", "reuters"]
 
 from cornu.missing_features import module_getattr as _module_getattr  # noqa: E402
 

@@ -28,6 +28,7 @@ from cornu.initializers.random_initializers import (
     VarianceScaling,
     compute_fans,
 )
+from cornu.initializers.stft import STFT
 from cornu.serialization.object_namespace import ObjectNamespace
 
 # snake_case aliases, as Keras exports them (they are the classes themselves).
@@ -46,10 +47,12 @@ random_normal = RandomNormal
 random_uniform = RandomUniform
 truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
+stft = STFTInitializer = STFT
 
 ALL_OBJECTS = (
     Initializer, Constant, Identity, Ones, Zeros, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
     LecunNormal, LecunUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+    STFT,
 )
 
 
@@ -59,6 +62,7 @@ ALL_OBJECTS_DICT.update(
     {
         "IdentityInitializer": Identity,
         "OrthogonalInitializer": Orthogonal,
+        "STFTInitializer": STFT,
         "normal": RandomNormal,
         "uniform": RandomUniform,
         "one": Ones,

@@ -119,6 +119,45 @@ from cornu.layers.regularization.spatial_dropout import SpatialDropout1D, Spatia
 from cornu.layers.preprocessing.category_encoding import CategoryEncoding
 from cornu.layers.preprocessing.normalization import Normalization
 from cornu.layers.preprocessing.rescaling import Rescaling
+from cornu.layers.preprocessing.text import IntegerLookup, StringLookup, TextVectorization
+from cornu.layers.preprocessing.structured.discretization import Discretization
+from cornu.layers.preprocessing.structured.hashed_crossing import HashedCrossing
+from cornu.layers.preprocessing.structured.hashing import Hashing
+from cornu.layers.preprocessing.pipeline import Pipeline
+from cornu.layers.preprocessing.image.contrast_limited_adaptive_histogram_equalization import (
+    ContrastLimitedAdaptiveHistogramEqualization,
+)
+from cornu.layers.preprocessing.image.cut_mix import CutMix
+from cornu.layers.preprocessing.image.center_crop import CenterCrop
+from cornu.layers.preprocessing.image.max_num_bounding_boxes import MaxNumBoundingBoxes
+from cornu.layers.preprocessing.image.random_crop import RandomCrop
+from cornu.layers.preprocessing.image.random_elastic_transform import RandomElasticTransform
+from cornu.layers.preprocessing.image.random_flip import RandomFlip
+from cornu.layers.preprocessing.image.random_perspective import RandomPerspective
+from cornu.layers.preprocessing.image.random_rotation import RandomRotation
+from cornu.layers.preprocessing.image.random_shear import RandomShear
+from cornu.layers.preprocessing.image.random_translation import RandomTranslation
+from cornu.layers.preprocessing.image.random_zoom import RandomZoom
+from cornu.layers.preprocessing.image.resizing import Resizing
+from cornu.layers.preprocessing.image.mix_up import MixUp
+from cornu.layers.preprocessing.image.random_erasing import RandomErasing
+from cornu.layers.preprocessing.image.random_gaussian_blur import RandomGaussianBlur
+from cornu.layers.preprocessing.image.aug_mix import AugMix
+from cornu.layers.preprocessing.image.rand_augment import RandAugment
+from cornu.layers.preprocessing.image.auto_contrast import AutoContrast
+from cornu.layers.preprocessing.image.equalization import Equalization
+from cornu.layers.preprocessing.image.random_brightness import RandomBrightness
+from cornu.layers.preprocessing.image.random_color_degeneration import RandomColorDegeneration
+from cornu.layers.preprocessing.image.random_color_jitter import RandomColorJitter
+from cornu.layers.preprocessing.image.random_contrast import RandomContrast
+from cornu.layers.preprocessing.image.random_grayscale import RandomGrayscale
+from cornu.layers.preprocessing.image.random_hue import RandomHue
+from cornu.layers.preprocessing.image.random_invert import RandomInvert
+from cornu.layers.preprocessing.image.random_posterization import RandomPosterization
+from cornu.layers.preprocessing.image.random_saturation import RandomSaturation
+from cornu.layers.preprocessing.image.random_sharpness import RandomSharpness
+from cornu.layers.preprocessing.image.solarization import Solarization
+from cornu.layers.preprocessing.audio import MelSpectrogram, STFTSpectrogram
 from cornu.layers.reshaping.cropping1d import Cropping1D
 from cornu.layers.reshaping.cropping2d import Cropping2D
 from cornu.layers.reshaping.cropping3d import Cropping3D

@@ -353,6 +353,9 @@ class Layer(backend.layer.BackendLayer, LayerState, LayerConfig, Operation, _BAC
         return tuple(convert(a) for a in args)
 
     def _convert_one(self, x):
+        if isinstance(x, np.ndarray) and (x.dtype.kind in "US" or (x.dtype.kind == "O" and x.size
+                                                                  and isinstance(x.flat[0], (str, bytes)))):
+            return x  # strings stay NumPy: no backend holds them, only host-side text layers read them
         if backend.is_tensor(x):
             if self.autocast:
                 dtype = backend.standardize_dtype(x.dtype)

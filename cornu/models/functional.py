@@ -149,6 +149,8 @@ class Functional(Function, Model):
     def _standardize_input(self, value, spec):
         if value is None:
             return value
+        if spec.dtype == "string":
+            return _standardize_string_input(value, spec)
         if not backend.is_tensor(value):
             value = backend.convert_to_tensor(np.asarray(value) if not isinstance(value, backend.Variable) else value)
         shape = tuple(value.shape)
@@ -353,3 +355,15 @@ def make_functional_subclass(cls):
         return klass
 
     replace(cls)
+
+
+def _standardize_string_input(value, spec):
+    """A string input stays a NumPy array (no backend holds strings), given the input's rank."""
+    value = np.asarray(value)
+    if value.ndim == len(spec.shape) - 1 and spec.shape[-1] == 1:
+        value = value[..., None]
+    elif value.ndim == len(spec.shape) + 1 and value.shape[-1] == 1:
+        value = value[..., 0]
+    if value.ndim != len(spec.shape):
+        raise ValueError(f'Input "{spec.name}" expects strings of shape={spec.shape}, found shape={value.shape}')
+    return value

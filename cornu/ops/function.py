@@ -120,7 +120,8 @@ def _check_inputs_reached(inputs, outputs, nodes, input_ids):
 def run_nodes(nodes, values, training=None):
     """Runs ``nodes`` (in ``map_graph``'s order) on ``values``, a dict from ``id(KerasTensor)``
     to its value holding the inputs' values; adds each node's output values to it. Operations
-    that take a ``training`` argument get ``training`` unless the node fixed it."""
+    that take a ``training`` argument get the outer ``training`` when it is not None (it wins
+    over a value fixed in the node, as in Keras); otherwise the node's own value stays."""
 
     def lookup(x):
         return values[id(x)] if isinstance(x, KerasTensor) else x
@@ -135,7 +136,8 @@ def run_nodes(nodes, values, training=None):
             args = optree.tree_map(lookup, call_args, none_is_leaf=True)
             kwargs = optree.tree_map(lookup, node.call_kwargs, none_is_leaf=True)
         operation = node.operation
-        if getattr(operation, "_call_has_training_arg", False) is True and kwargs.get("training") is None:
+        if getattr(operation, "_call_has_training_arg", False) is True and (
+                training is not None or kwargs.get("training") is None):
             kwargs["training"] = training
         outputs = operation(*args, **kwargs)
         if len(node.output_tensors) == 1 and not isinstance(outputs, (list, tuple, dict)):

@@ -21,6 +21,7 @@ from cornu.layers.layer_state import state_lock_lifted, structure_cached
 from cornu.trainers.backend_step import check_training_supported, count_samples, resolve_jit_compile, state_and_data
 from cornu.trainers.compile_utils import CompileLoss, CompileMetrics
 from cornu.trainers.compute_loss_signature import adapt_compute_loss
+from cornu.trainers.eager_only_models import run_eagerly_if_needed
 from cornu.trainers.missing_targets import check_validation_targets, missing_targets_message
 from cornu.trainers.on_batch import OnBatchMethods
 from cornu.trainers.data import unpack_x_y_sample_weight
@@ -294,6 +295,7 @@ class Trainer(OnBatchMethods):
     def _runner(self, kind):
         runner = self._runners.get(kind)
         if runner is None:
+            run_eagerly_if_needed(self)
             runner = backend.step().Runner(self, kind)
             self._runners[kind] = runner
         return runner

@@ -42,8 +42,20 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
             step_shape = np.asarray(sequence).shape[1:]
     step_shape = step_shape or ()
     if maxlen is None:
-        maxlen = max(lengths, default=0)
-    is_text = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.object_)
+        if not lengths:
+            raise ValueError(
+                "`sequences` is empty, so `maxlen` cannot be inferred: pass at least one sequence, or "
+                f"`maxlen`. Received: sequences={sequences!r}"
+            )
+        maxlen = max(lengths)
+    if maxlen == 0 and truncating == "pre" and any(lengths):
+        # Keras fails here too (`sequence[-0:]` keeps every step, which cannot fit in 0 steps).
+        raise ValueError(
+            '`maxlen=0` with `truncating="pre"` cannot truncate a non-empty sequence: pass '
+            f'`truncating="post"` or a positive `maxlen`. Received: maxlen={maxlen}'
+        )
+    # As Keras: only str/bytes dtypes or the `object` type itself take a string padding value.
+    is_text = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
     if isinstance(value, str) and dtype is not object and not is_text:
         raise ValueError(
             f"`dtype` {dtype} cannot hold the string padding value {value!r}. Pass `dtype=object` "
@@ -51,7 +63,7 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         )
     out = np.full((len(lengths), maxlen) + tuple(step_shape), value, dtype=dtype)
     for i, sequence in enumerate(sequences):
-        if not len(sequence) or not maxlen:
+        if not len(sequence):
             continue
         kept = sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen]
         kept = np.asarray(kept, dtype=dtype)

@@ -51,7 +51,9 @@ def test_pad_sequences_matches_keras(keras_ref, sequences, kwargs):
 def test_pad_sequences_by_hand():
     np.testing.assert_array_equal(pad_sequences([[1, 2, 3], [4]], maxlen=2), [[2, 3], [0, 4]])
     np.testing.assert_array_equal(pad_sequences([[1, 2, 3], [4]], maxlen=2, truncating="post"), [[1, 2], [0, 4]])
-    assert pad_sequences([]).shape == (0, 0)
+    assert pad_sequences([], maxlen=2).shape == (0, 2)
+    with pytest.raises(ValueError, match="empty"):  # as Keras: no sequence to take `maxlen` from
+        pad_sequences([])
 
 
 def test_pad_sequences_refuses_bad_input():

@@ -122,6 +122,8 @@ def _standardize_uncached(dtype):
             name = np.dtype(dtype).name
         except TypeError:
             name = str(dtype)
+    if getattr(dtype, "kind", None) in ("U", "S"):  # a NumPy unicode or bytes array: Keras's "string"
+        name = "string"
     name = _ALIASES.get(name, name)
     if name.startswith("dtype("):
         name = name[7:-2]

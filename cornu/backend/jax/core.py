@@ -178,7 +178,9 @@ def device_put_batch(batch):
 
 def to_device_arrays(batch):
     """The batch with every NumPy array moved to the default device."""
-    return jax.tree_util.tree_map(lambda a: jax.device_put(a) if isinstance(a, np.ndarray) else a, batch)
+    # String arrays stay NumPy: only host-side text layers read them.
+    return jax.tree_util.tree_map(
+        lambda a: jax.device_put(a) if isinstance(a, np.ndarray) and a.dtype.kind not in "USO" else a, batch)
 
 
 def batches_need_transfer():

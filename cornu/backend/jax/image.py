@@ -29,3 +29,19 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
     scale, translation = convert_to_tensor(scale), convert_to_tensor(translation)
     return jax.image.scale_and_translate(images, tuple(output_shape), tuple(spatial_dims), scale, translation, method,
                                          antialias)
+
+
+# Geometric transforms: written once in cornu/backend/common/image_transforms.py over this backend's ops.
+from cornu.backend.common import image_transforms as _transforms  # noqa: E402
+from cornu.backend.common.array_namespace_ops import install as _install  # noqa: E402
+from cornu.backend.common.image_transform_functions import backend_transform_functions  # noqa: E402
+
+
+def _image_ops():
+    from cornu.backend.jax import core, linalg, nn, numpy, random
+
+    return _transforms.ImageOps(numpy, core.cast, core.convert_to_tensor, linalg.solve, nn.depthwise_conv,
+                                random.normal)
+
+
+_install(globals(), backend_transform_functions(_image_ops))

@@ -34,7 +34,7 @@ class Variable(VariableBase):
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
-    if isinstance(x, Variable):
+    if isinstance(x, VariableBase):  # any backend's Variable (preprocessing on NumPy reads them)
         x = x.value
     if isinstance(x, KerasTensor):
         x.__array__()
@@ -62,8 +62,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 
 def convert_to_numpy(x):
-    if isinstance(x, Variable):
+    if isinstance(x, VariableBase):
         x = x.value
+    if "torch" in type(x).__module__:
+        return x.detach().cpu().numpy()
     return np.asarray(x)
 
 

@@ -92,3 +92,19 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
                                  scale[i], translation[i])
         x = np.moveaxis(np.tensordot(weights.astype(compute), np.moveaxis(x, axis, 0), axes=(1, 0)), 0, axis)
     return x.astype(dtype)
+
+
+# Geometric transforms: written once in cornu/backend/common/image_transforms.py over this backend's ops.
+from cornu.backend.common import image_transforms as _transforms  # noqa: E402
+from cornu.backend.common.array_namespace_ops import install as _install  # noqa: E402
+from cornu.backend.common.image_transform_functions import backend_transform_functions  # noqa: E402
+
+
+def _image_ops():
+    from cornu.backend.numpy import core, linalg, nn, numpy, random
+
+    return _transforms.ImageOps(numpy, core.cast, core.convert_to_tensor, linalg.solve, nn.depthwise_conv,
+                                random.normal)
+
+
+_install(globals(), backend_transform_functions(_image_ops))

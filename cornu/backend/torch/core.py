@@ -212,14 +212,17 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     return state if is_tuple else state[0]
 
 
+def _to_batch_tensor(a):
+    # String arrays stay NumPy: only host-side text layers read them.
+    return convert_to_tensor(a) if isinstance(a, np.ndarray) and a.dtype.kind not in "USO" else a
+
+
 def device_put_batch(batch):
     if type(batch) is tuple and all(type(a) is np.ndarray for a in batch):
-        return tuple(convert_to_tensor(a) for a in batch)  # the common (x, y) case, without a tree walk
+        return tuple(_to_batch_tensor(a) for a in batch)  # the common (x, y) case, without a tree walk
     import optree
 
-    return optree.tree_map(
-        lambda a: convert_to_tensor(a) if isinstance(a, np.ndarray) else a, batch, none_is_leaf=True
-    )
+    return optree.tree_map(_to_batch_tensor, batch, none_is_leaf=True)
 
 
 def batches_need_transfer():

@@ -1,14 +1,13 @@
 """``CategoryEncoding``: integer category ids to one-hot, multi-hot or count vectors."""
 
-from cornu import ops
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.serialization.registry import keras_export
 
 _MODES = ("one_hot", "multi_hot", "count")
 
 
 @keras_export("keras.layers.CategoryEncoding")
-class CategoryEncoding(Layer):
+class CategoryEncoding(DataLayer):
     """Encodes integer ids in ``[0, num_tokens)`` as vectors of length ``num_tokens``.
 
     ``"one_hot"`` gives one vector per id (a trailing axis of size 1 is replaced), and
@@ -46,21 +45,26 @@ class CategoryEncoding(Layer):
                     "`count_weights` is only used when `output_mode` is 'count'. "
                     f"Received: output_mode={self.output_mode!r} and count_weights={count_weights!r}"
                 )
-            count_weights = ops.convert_to_tensor(count_weights, dtype=self.compute_dtype)
-        inputs = ops.convert_to_tensor(inputs)
+        ns = self.backend
+        if count_weights is not None:
+            count_weights = ns.convert_to_tensor(count_weights, dtype=self.compute_dtype)
+        inputs = ns.convert_to_tensor(inputs)
         if len(inputs.shape) == 0:
-            inputs = ops.expand_dims(inputs, -1)
+            inputs = ns.numpy.expand_dims(inputs, -1)
+        if self.sparse:
+            raise ValueError(f"Sparse outputs are not supported by cornu. Pass sparse=False. Received: sparse={self.sparse}")
         if self.output_mode == "multi_hot":
-            return ops.multi_hot(inputs, self.num_tokens, dtype=self.dtype, sparse=self.sparse)
+            encoded = ns.nn.one_hot(inputs, self.num_tokens, dtype=self.dtype)
+            return ns.numpy.max(encoded, axis=-2 if len(inputs.shape) > 1 else 0)
         if self.output_mode == "one_hot":
             if len(inputs.shape) > 1 and inputs.shape[-1] == 1:
-                inputs = ops.squeeze(inputs, -1)
-            return ops.one_hot(inputs, self.num_tokens, dtype=self.dtype, sparse=self.sparse)
+                inputs = ns.numpy.squeeze(inputs, -1)
+            return ns.nn.one_hot(inputs, self.num_tokens, dtype=self.dtype, sparse=self.sparse)
         dtype = count_weights.dtype if count_weights is not None else self.dtype
-        encoded = ops.one_hot(inputs, self.num_tokens, dtype=dtype, sparse=self.sparse)
+        encoded = ns.nn.one_hot(inputs, self.num_tokens, dtype=dtype, sparse=self.sparse)
         if count_weights is not None:
-            encoded = encoded * ops.expand_dims(count_weights, -1)
-        return ops.sum(encoded, axis=1 if len(inputs.shape) > 1 else 0)
+            encoded = ns.numpy.multiply(encoded, ns.numpy.expand_dims(count_weights, -1))
+        return ns.numpy.sum(encoded, axis=1 if len(inputs.shape) > 1 else 0)
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) == 0:  # a scalar is one id: (1, n) one-hot, (n,) otherwise, as `call` gives

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from cornu import backend, ops
-from cornu.layers.layer import Layer
+from cornu import backend
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.serialization.registry import keras_export
 
 
@@ -17,7 +17,7 @@ def _first_of(batch):
 
 
 @keras_export("keras.layers.Normalization")
-class Normalization(Layer):
+class Normalization(DataLayer):
     """Shifts and scales inputs to zero mean and unit variance along ``axis``.
 
     Args:
@@ -150,8 +150,9 @@ class Normalization(Layer):
     def _statistics(self):
         if self.input_mean is not None:
             return self._fixed_mean, self._fixed_variance
-        return (ops.reshape(self.adapt_mean.value, self._broadcast_shape),
-                ops.reshape(self.adapt_variance.value, self._broadcast_shape))
+        ns = self.backend
+        return (ns.numpy.reshape(ns.convert_to_tensor(self.adapt_mean.value), self._broadcast_shape),
+                ns.numpy.reshape(ns.convert_to_tensor(self.adapt_variance.value), self._broadcast_shape))
 
     @property
     def mean(self):
@@ -167,16 +168,16 @@ class Normalization(Layer):
     def _statistic(self, index):
         if not self.built:
             return None
-        return ops.cast(self._statistics()[index], self.compute_dtype)
+        return self.backend.cast(self._statistics()[index], self.compute_dtype)
 
     def call(self, inputs):
-        dtype = self.compute_dtype
-        inputs = ops.convert_to_tensor(inputs, dtype=dtype)
-        mean, variance = (ops.cast(s, dtype) for s in self._statistics())
-        scale = ops.maximum(ops.sqrt(variance), backend.epsilon())
+        ns, dtype = self.backend, self.compute_dtype
+        inputs = ns.convert_to_tensor(inputs, dtype=dtype)
+        mean, variance = (ns.cast(ns.convert_to_tensor(s), dtype) for s in self._statistics())
+        scale = ns.numpy.maximum(ns.numpy.sqrt(variance), backend.epsilon())
         if self.invert:
-            return mean + inputs * scale
-        return (inputs - mean) / scale
+            return ns.numpy.add(mean, ns.numpy.multiply(inputs, scale))
+        return ns.numpy.divide(ns.numpy.subtract(inputs, mean), scale)
 
     def compute_output_shape(self, input_shape):
         return input_shape

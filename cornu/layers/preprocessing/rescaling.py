@@ -1,12 +1,12 @@
 """``Rescaling``: ``inputs * scale + offset`` (e.g. pixels from [0, 255] to [0, 1])."""
 
-from cornu import backend, ops
-from cornu.layers.layer import Layer
+from cornu import backend
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.serialization.registry import keras_export
 
 
 @keras_export("keras.layers.Rescaling")
-class Rescaling(Layer):
+class Rescaling(DataLayer):
     """Multiplies the inputs by ``scale`` and adds ``offset``, in the layer's compute dtype.
 
     ``scale`` and ``offset`` may be numbers or per-channel lists (channels on the last axis, or
@@ -24,12 +24,12 @@ class Rescaling(Layer):
         self.built = True
 
     def call(self, inputs):
-        dtype = self.compute_dtype
-        scale = ops.cast(self.scale, dtype)
-        offset = ops.cast(self.offset, dtype)
+        ns, dtype = self.backend, self.compute_dtype
+        scale = ns.convert_to_tensor(self.scale, dtype=dtype)
+        offset = ns.convert_to_tensor(self.offset, dtype=dtype)
         if len(scale.shape) > 0 and backend.image_data_format() == "channels_first":
-            scale = ops.reshape(scale, tuple(scale.shape) + (1,) * (3 - len(scale.shape)))
-        return ops.cast(inputs, dtype) * scale + offset
+            scale = ns.numpy.reshape(scale, tuple(scale.shape) + (1,) * (3 - len(scale.shape)))
+        return ns.numpy.add(ns.numpy.multiply(ns.cast(inputs, dtype), scale), offset)
 
     def compute_output_shape(self, input_shape):
         return input_shape

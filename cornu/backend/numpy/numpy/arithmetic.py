@@ -143,6 +143,10 @@ def clip(x, x_min, x_max):
         x = x.astype(np.int32)
     bounds = [b for b in (x_min, x_max) if b is not None]
     dtype = np.dtype(to_numpy_dtype(result_type(x.dtype, *(_dtype_of(b) for b in bounds))))
+    if dtype == x.dtype and dtype.kind == "f" and builtins.all(np.ndim(b) == 0 for b in bounds):
+        # Same-dtype float clip: the bounds rounded to that dtype clip exactly as wide ones do.
+        low, high = (None if b is None else np.asarray(b, dtype) for b in (x_min, x_max))
+        return _r(np.clip(x, low, high))
     wide = np.float64 if dtype.kind in "fcV" or builtins.any(isinstance(b, float) for b in bounds) else np.int64
     low, high = (None if b is None else np.asarray(b, wide) for b in (x_min, x_max))
     return _r(np.clip(x.astype(wide), low, high)).astype(dtype, copy=False)

@@ -1,0 +1,1 @@
+"""Benchmarks of input pipelines and preprocessing layers."""

@@ -1,0 +1,1 @@
+"""Structured-data preprocessing: hashing, crossing and discretizing categorical and numeric features."""
