@@ -48,10 +48,11 @@ _BLAS_REDUCTION_MIN_SIZE = 1 << 16
 
 def _middle_axes_sum(x, axis):
     """``x.sum(axis)`` (keepdims) through a BLAS product when ``axis`` is a run of consecutive
-    axes that leaves the last axis out, on a large contiguous float32/float64 array; else None."""
-    if x.dtype not in (np.float32, np.float64) or x.size < _BLAS_REDUCTION_MIN_SIZE or not x.flags.c_contiguous:
+    axes that leaves the last axis out, on a large float32/float64 array; else None."""
+    if x.dtype not in (np.float32, np.float64) or x.size < _BLAS_REDUCTION_MIN_SIZE:
         return None
     axes = sorted(a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis))
+    # A non-contiguous view (a crop) is copied by the reshape below: still far faster.
     if not axes or axes != list(range(axes[0], axes[-1] + 1)) or axes[-1] == x.ndim - 1:
         return None
     shape = x.shape
