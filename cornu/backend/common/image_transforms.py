@@ -15,11 +15,17 @@ FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 
 class ImageOps:
     """The few backend functions the transforms need: ``numpy`` (the backend's numpy module),
-    ``cast``, ``convert_to_tensor``, ``solve``, ``depthwise_conv`` and ``normal``."""
+    ``cast``, ``convert_to_tensor``, ``solve``, ``depthwise_conv`` and ``normal``; optionally
+    ``bilinear_sample(x, src_y, src_x, fill_mode)``, a fused kernel that reads like :func:`sample`
+    with ``order=1`` for the fill modes in ``FUSED_FILL_MODES`` (zero fill for "constant")."""
 
-    def __init__(self, numpy, cast, convert_to_tensor, solve, depthwise_conv, normal):
+    def __init__(self, numpy, cast, convert_to_tensor, solve, depthwise_conv, normal, bilinear_sample=None):
         self.numpy, self.cast, self.convert_to_tensor = numpy, cast, convert_to_tensor
         self.solve, self.depthwise_conv, self.normal = solve, depthwise_conv, normal
+        self.bilinear_sample = bilinear_sample
+
+
+FUSED_FILL_MODES = ("constant", "nearest", "reflect")
 
 
 def _check_interpolation(interpolation):
@@ -91,6 +97,10 @@ def sample(ops, x, src_y, src_x, order, fill_mode, fill_value):
     """Every channel of the batched channels-last ``x`` read at ``(src_y, src_x)`` (each
     ``(batch, height', width')``)."""
     n = ops.numpy
+    zero_fill = isinstance(fill_value, (int, float)) and float(fill_value) == 0.0
+    if (order == 1 and ops.bilinear_sample is not None and fill_mode in FUSED_FILL_MODES
+            and (fill_mode != "constant" or zero_fill)):
+        return ops.bilinear_sample(x, src_y, src_x, fill_mode)
     batch, height, width, channels = (int(d) for d in x.shape)
     rows = n.reshape(x, (batch * height * width, channels))
     first_row = ops.convert_to_tensor(np.arange(batch, dtype="int32").reshape(batch, 1, 1) * (height * width))

@@ -106,11 +106,29 @@ from cornu.backend.common.array_namespace_ops import install as _install  # noqa
 from cornu.backend.common.image_transform_functions import backend_transform_functions  # noqa: E402
 
 
+_GRID_PADDING = {"constant": "zeros", "nearest": "border", "reflect": "reflection"}
+
+
+def _bilinear_sample(x, src_y, src_x, fill_mode):
+    """``grid_sample`` reading the channels-last batch ``x`` at pixel coordinates ``(src_y, src_x)``.
+    With ``align_corners=False`` its reflection is about the image's outer edges and it clamps
+    afterwards, which is SciPy's (and Keras's) "reflect"; "border" clamps like "nearest"."""
+    batch, height, width, _ = x.shape
+    grid_x = (2.0 * src_x + 1.0) / width - 1.0
+    grid_y = (2.0 * src_y + 1.0) / height - 1.0
+    grid = torch.stack(torch.broadcast_tensors(grid_x, grid_y), dim=-1).to(x.dtype)
+    if grid.shape[0] != batch:
+        grid = grid.expand(batch, *grid.shape[1:])
+    out = torch.nn.functional.grid_sample(x.permute(0, 3, 1, 2), grid, mode="bilinear",
+                                          padding_mode=_GRID_PADDING[fill_mode], align_corners=False)
+    return out.permute(0, 2, 3, 1)
+
+
 def _image_ops():
     from cornu.backend.torch import core, linalg, nn, numpy, random
 
     return _transforms.ImageOps(numpy, core.cast, core.convert_to_tensor, linalg.solve, nn.depthwise_conv,
-                                random.normal)
+                                random.normal, bilinear_sample=_bilinear_sample)
 
 
 _install(globals(), backend_transform_functions(_image_ops))
