@@ -12,10 +12,11 @@ The pipeline: decode ~2000 generated 128x128 JPEGs (2 classes) from a directory,
 
 Each pipeline runs in its own process, with default threading and with one thread (cornu
 ``workers=1``, tf.data private thread pool of 1, torch ``num_workers=0``; all with
-``OMP_NUM_THREADS=1``). One warm-up pass, then timed passes; the table gives images/s.
+``OMP_NUM_THREADS=1``). One warm-up pass, then timed passes; the pipelines take turns over
+``--rounds`` rounds and the table gives each one's median images/s.
 
 Usage:
-    .venv/bin/python -m bench.preprocessing.image_pipeline_bench [--images 2000] [--epochs 2]
+    .venv/bin/python -m bench.preprocessing.image_pipeline_bench [--images 2000] [--epochs 2] [--rounds 3]
 """
 
 import argparse
@@ -54,11 +55,14 @@ def make_images(root, count, seed=0):
 def _timed_passes(make_iterator, epochs):
     for _ in make_iterator():  # warm-up: page cache, thread pools, tracing
         pass
-    count, start = 0, time.perf_counter()
+    count, start, cpu_start = 0, time.perf_counter(), time.process_time()
     for _ in range(epochs):
         for batch in make_iterator():
             count += len(batch[0])
-    return count / (time.perf_counter() - start)
+    # CPU seconds of this process's threads (not of torch's worker processes): on a busy machine,
+    # images per CPU-second of a one-thread run is the figure the other processes disturb least.
+    return {"images_per_s": count / (time.perf_counter() - start),
+            "images_per_cpu_s": count / max(time.process_time() - cpu_start, 1e-9)}
 
 
 def run_cornu(directory, one_thread, epochs):
@@ -166,9 +170,10 @@ def _measure_in_subprocess(pipeline, threads, directory, epochs):
             return json.load(f)
 
 
-def markdown_table(results, count):
+def markdown_table(results, count, rounds=1):
     lines = [f"Image pipeline, {count} JPEGs 128x128 -> resize 96 -> flip + crop 88 + contrast, batch {BATCH} "
-             f"(images/s, higher is better; cornu on CORNU_BACKEND={os.environ.get('CORNU_BACKEND', 'jax')})", "",
+             f"(images/s, median of {rounds} interleaved rounds, higher is better; cornu on "
+             f"CORNU_BACKEND={os.environ.get('CORNU_BACKEND', 'jax')})", "",
              "| threads | cornu | tf.data | torch DataLoader | cornu / tf.data | cornu / torch |",
              "|---|---:|---:|---:|---:|---:|"]
     for threads in THREADS:
@@ -178,6 +183,11 @@ def markdown_table(results, count):
         ratio = lambda a, b: f"{rate[a] / rate[b]:.2f}x" if rate[a] and rate[b] else "-"  # noqa: E731
         label = "default" if threads == "default" else "one thread"
         lines.append(f"| {label} | {' | '.join(cells)} | {ratio('cornu', 'tf.data')} | {ratio('cornu', 'torch')} |")
+    cpu = {p: results[(p, "1")].get("images_per_cpu_s") for p in PIPELINES}
+    if all(cpu.values()):
+        lines.append(f"| one thread, per CPU-second | {' | '.join(f'{cpu[p]:.0f}' for p in PIPELINES)} | "
+                     f"{cpu['cornu'] / cpu['tf.data']:.2f}x | {cpu['cornu'] / cpu['torch']:.2f}x |")
+    lines += ["", f"Load average (1 min) when the table was made: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."]
     return "\n".join(lines)
 
 
@@ -185,6 +195,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the table gives the medians")
     parser.add_argument("--directory", default=None)
     parser.add_argument("--pipelines", default=",".join(PIPELINES))
     parser.add_argument("--worker", choices=PIPELINES, help=argparse.SUPPRESS)
@@ -192,22 +203,28 @@ def main(argv=None):
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        rate = RUNNERS[args.worker](args.directory, args.threads == "1", args.epochs)
+        rates = RUNNERS[args.worker](args.directory, args.threads == "1", args.epochs)
         with open(args.out, "w") as f:
-            json.dump({"images_per_s": rate}, f)
+            json.dump(rates, f)
         return
     directory = args.directory or os.path.join(tempfile.gettempdir(), f"cornu_image_pipeline_bench_{args.images}")
     make_images(directory, args.images)
-    results = {}
-    for threads in THREADS:
-        for pipeline in PIPELINES:
-            if pipeline in args.pipelines.split(","):
-                print(f"running {pipeline} ({threads} threads)...", file=sys.stderr, flush=True)
-                results[(pipeline, threads)] = _measure_in_subprocess(pipeline, threads, directory, args.epochs)
-            else:
-                results[(pipeline, threads)] = {"error": "not run"}
-            print(f"  {results[(pipeline, threads)]}", file=sys.stderr, flush=True)
-    print(markdown_table(results, args.images))
+    runs = {(pipeline, threads): [] for threads in THREADS for pipeline in PIPELINES}
+    for round_index in range(args.rounds):  # interleaved, so a change in the machine's load hits every pipeline
+        for threads in THREADS:
+            for pipeline in PIPELINES:
+                if pipeline in args.pipelines.split(","):
+                    print(f"round {round_index + 1}: {pipeline} ({threads} threads)...", file=sys.stderr, flush=True)
+                    runs[(pipeline, threads)].append(_measure_in_subprocess(pipeline, threads, directory, args.epochs))
+                    print(f"  {runs[(pipeline, threads)][-1]}", file=sys.stderr, flush=True)
+    print(markdown_table({key: _median(values) for key, values in runs.items()}, args.images, args.rounds))
+
+
+def _median(values):
+    measured = [v for v in values if "images_per_s" in v]
+    if not measured:
+        return values[-1] if values else {"error": "not run"}
+    return {key: float(np.median([v[key] for v in measured])) for key in ("images_per_s", "images_per_cpu_s")}
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import warnings
 
 from cornu.callbacks.backup_store import BackupStore
 from cornu.callbacks.callback import Callback
+from cornu.callbacks.write_error_policy import handle_write_error
 from cornu.serialization.registry import keras_export
 from cornu.trainers import training_state
 
@@ -38,6 +39,13 @@ class BackupAndRestore(Callback):
     backup. With one-shot data (a generator) the resumed run reads a fresh
     generator from its start.
 
+    When a backup cannot be written (disk full, file-size limit, quota), the
+    partial checkpoint is removed and the previous one stays usable. By
+    default (``on_write_error = "raise"``, as in Keras) ``fit`` stops with an
+    ``OSError`` naming the folder and the cause, and the next run resumes
+    from the previous backup; set ``backup.on_write_error = "warn"`` to keep
+    training with a warning instead.
+
     Args:
         backup_dir: the folder for the backups (used only by this callback).
         save_freq: ``"epoch"`` to back up at the end of every epoch, an integer
@@ -50,6 +58,8 @@ class BackupAndRestore(Callback):
     >>> backup = cornu.callbacks.BackupAndRestore(backup_dir="/tmp/backup", save_freq=100)
     >>> model.fit(x, y, epochs=10, callbacks=[backup])  # run again after a crash to resume
     """
+
+    on_write_error = "raise"
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
         super().__init__()
@@ -162,9 +172,16 @@ class BackupAndRestore(Callback):
         session = self._resume_points
         if session is not None:
             # Taken after every callback has seen this batch/epoch (see ResumePoints).
-            session.request_checkpoint(self._store.save)
+            session.request_checkpoint(self._write_backup)
             return
-        self._store.save(training_state.capture_training_state(self.model, [self], None, epoch, step))
+        self._write_backup(training_state.capture_training_state(self.model, [self], None, epoch, step))
+
+    def _write_backup(self, state):
+        try:
+            return self._store.save(state)
+        except OSError as error:
+            handle_write_error(self, error, f"a backup in '{self.backup_dir}'")
+            return None
 
     def on_train_end(self, logs=None):
         # Reached only when `fit` ends normally: a crash keeps the backup for the next run.

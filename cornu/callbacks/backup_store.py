@@ -32,6 +32,7 @@ import zipfile
 
 import numpy as np
 
+from cornu.saving.atomic import save_failure
 from cornu.trainers.training_state import TrainingState
 
 _PREFIX = "checkpoint-"
@@ -160,9 +161,12 @@ class BackupStore:
             _fsync_folder(temp)
             os.rename(temp, final)  # the commit point
             _fsync_folder(self.folder)
-        except BaseException:
+        except BaseException as error:
             shutil.rmtree(temp, ignore_errors=True)
-            raise
+            failure = save_failure(final, error)
+            if failure is error:
+                raise
+            raise failure from error
         self._prune()
         return final
 

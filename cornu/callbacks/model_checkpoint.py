@@ -7,6 +7,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.callbacks.monitor_callback import MonitorCallback
+from cornu.callbacks.write_error_policy import handle_write_error
 from cornu.serialization.registry import keras_export
 from cornu.utils import io_utils
 
@@ -30,11 +31,20 @@ class ModelCheckpoint(MonitorCallback):
         initial_value_threshold: the best value to beat at the start
             (with ``save_best_only``).
 
+    Write errors (disk full, file-size limit, quota, read-only folder): every
+    save is atomic, so a failed save leaves the previous file intact and no
+    partial file behind. By default (``on_write_error = "raise"``, as in
+    Keras) ``fit`` stops with an ``OSError`` naming the file and the cause;
+    set ``checkpoint.on_write_error = "warn"`` to keep training with a
+    warning instead (see ``cornu/callbacks/write_error_policy.py``).
+
     Example:
     >>> checkpoint = cornu.callbacks.ModelCheckpoint(
     ...     "best.keras", monitor="val_loss", save_best_only=True)
     >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])
     """
+
+    on_write_error = "raise"
 
     def __init__(
         self,
@@ -149,6 +159,7 @@ class ModelCheckpoint(MonitorCallback):
     def _save_model(self, epoch, batch, logs):
         logs = logs or {}
         filepath = self._get_file_path(epoch, batch, logs)
+        best_before = self.best
         if not self._should_save_model(epoch, logs, filepath):
             return
         if os.path.isdir(filepath):
@@ -157,12 +168,18 @@ class ModelCheckpoint(MonitorCallback):
                 f"Filepath used is an existing directory: {filepath}"
             )
         dirname = os.path.dirname(filepath)
-        if dirname:
-            os.makedirs(dirname, exist_ok=True)
-        if self.save_weights_only:
-            self.model.save_weights(filepath, overwrite=True)
-        else:
-            self.model.save(filepath, overwrite=True)
+        try:
+            if dirname:
+                os.makedirs(dirname, exist_ok=True)
+            if self.save_weights_only:
+                self.model.save_weights(filepath, overwrite=True)
+            else:
+                self.model.save(filepath, overwrite=True)
+        except OSError as error:
+            # The file still holds the previous best: a later improvement on it must be saved.
+            self.best = best_before
+            handle_write_error(self, error, f"the checkpoint '{filepath}'")
+            return
         if self.verbose > 0:
             io_utils.print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 

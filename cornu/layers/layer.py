@@ -63,7 +63,8 @@ def _wrap_build(build):
                 build(self, *args, **kwargs)
         finally:
             self.__dict__["_build_depth"] = depth
-        if self._build_shapes is None:
+        # The shapes of the outermost call: a wrapper's `build` passes its child's shape to `super().build`.
+        if depth == 0 and self._build_shapes is None:
             self._build_shapes = _record_shapes(build, args, kwargs)
         self.built = True
         if depth == 0:

@@ -1,6 +1,7 @@
 """The serialization half of ``Layer``: configs, build configs, saved variables."""
 
 from cornu import dtype_policies
+from cornu.backend.common.load_budget import LoadBudgetExceeded
 
 _LEGACY_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 
@@ -48,10 +49,15 @@ class LayerConfig:
             config["dtype"] = dtype_policies.get(config["dtype"])
         try:
             return cls(**config)
+        except LoadBudgetExceeded:
+            raise
         except Exception as e:
+            from cornu.saving.excerpt import short_excerpt
+
+            # A config read from a file can be huge: quote only a short excerpt of it.
             raise TypeError(
-                f"Error when deserializing class '{cls.__name__}' using config={config}.\n\nException "
-                f"encountered: {e}"
+                f"Error when deserializing class '{cls.__name__}' using config={short_excerpt(config)}.\n\n"
+                f"Exception encountered: {short_excerpt(str(e), limit=1000)}"
             ) from e
 
     def get_build_config(self):

@@ -401,6 +401,12 @@ class LayerState:
     @property
     @structure_cached
     def metrics(self):
+        return self._tracked_metrics()
+
+    def _tracked_metrics(self):
+        """The metrics tracked by this layer and its sub-layers (a plain method, so that a
+        subclass's ``metrics`` can extend it without ``property.fget``, which ``torch.compile``
+        cannot trace)."""
         from cornu.metrics import Metric
 
         out = []

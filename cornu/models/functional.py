@@ -17,6 +17,10 @@ def _is_tensor_leaf(x):
     return isinstance(x, KerasTensor)
 
 
+# A backend's replay of a graph with less Python per node (torch), or None.
+_RUN_GRAPH_PLAN = getattr(backend.compiled_call, "run_graph_plan", None)
+
+
 @keras_export("keras.src.models.functional.Functional")
 class Functional(Function, Model):
     """A model built by calling layers on ``cornu.Input`` tensors.
@@ -30,6 +34,9 @@ class Functional(Function, Model):
     """
 
     _untracked_attrs = ("_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "_nodes")
+    # Keras counts a nested Functional model's creation as its node 0 in a parent's
+    # `input_layers`/`output_layers` (its call k is written k + 1).
+    _counts_creation_node = True
 
     # A Functional is a `Function` (its graph) that is also a `Model`: calls go through the
     # Layer machinery, not Function's.
@@ -175,6 +182,11 @@ class Functional(Function, Model):
         return value
 
     def call(self, inputs, training=None, mask=None):
+        if mask is None and _RUN_GRAPH_PLAN is not None:
+            # torch: the graph's call plan (backend/torch/call_plan.py), same numbers, less Python.
+            outputs = _RUN_GRAPH_PLAN(self, inputs, training)
+            if outputs is not backend.compiled_call.NOT_HANDLED:
+                return outputs
         flat = self._flatten_inputs(inputs)
         values = {}
         for tensor, value in zip(self._inputs, flat):
@@ -299,7 +311,9 @@ class Functional(Function, Model):
         def one(t):
             history = t._keras_history
             parent = history.operation._inbound_nodes[history.node_index]
-            return [history.operation.name, node_ids.get(id(parent), 0), history.tensor_index]
+            # As Keras: a nested Functional model's calls count from 1 here (its creation is node 0).
+            first = 1 if getattr(history.operation, "_counts_creation_node", False) else 0
+            return [history.operation.name, first + node_ids.get(id(parent), 0), history.tensor_index]
 
         if isinstance(struct, dict):
             return {k: one(v) for k, v in struct.items()}

@@ -6,6 +6,7 @@ gives a model whose layers are found through its attributes.
 
 from cornu import backend
 from cornu.backend.common.traceback_filter import filter_traceback
+from cornu.backend.common.load_budget import LoadBudgetExceeded
 from cornu.layers.layer import Layer, _call_depth
 from cornu.serialization.registry import keras_export
 from cornu.trainers.trainer import Trainer
@@ -218,6 +219,8 @@ class Model(Trainer, Layer):
         inputs = optree.tree_map(lambda s: KerasTensor(s), shape, is_leaf=is_shape, none_is_leaf=True)
         try:
             self(inputs)
+        except LoadBudgetExceeded:
+            raise
         except Exception as e:
             import warnings
 

@@ -14,6 +14,7 @@ from cornu.serialization import (
     serialize_keras_object,
 )
 from cornu.saving.file_editor import KerasFileEditor
+from cornu.saving.load_budget import LoadBudgetExceeded, get_max_load_bytes, load_budget, set_max_load_bytes
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

@@ -4,11 +4,75 @@ Every file cornu saves is first written to a temporary file in the same
 folder, flushed and fsync'ed, then moved over the real name with
 ``os.replace`` (atomic on POSIX and Windows). A failure at any point removes
 the temporary file and leaves a previous file under the real name untouched.
+
+A write that fails for lack of room or rights (disk full, file-size limit,
+quota, read-only file system, I/O error, permission) is raised as an
+``OSError`` with the same ``errno`` whose message names the file, the cause
+and the way out (see ``save_failure``).
 """
 
 import contextlib
+import errno
 import os
+import re
 import secrets
+
+# Why a write can fail although the code is right: what the user reads, by errno name (not
+# every platform defines every name).
+_STORAGE_CAUSES = {
+    getattr(errno, name): cause
+    for name, cause in [
+        ("ENOSPC", "no space left on the device (the disk is full)"),
+        ("EFBIG", "the file grew past the largest size allowed (a file-size limit of this process or of the "
+                  "file system)"),
+        ("EDQUOT", "the disk quota is used up"),
+        ("EROFS", "the file system is read-only"),
+        ("EIO", "the storage device reported an input/output error"),
+        ("EACCES", "permission denied"),
+        ("EPERM", "the operation is not permitted"),
+    ]
+    if hasattr(errno, name)
+}
+
+
+def _error_number(error):
+    if isinstance(error, OSError) and error.errno:
+        return error.errno
+    if not isinstance(error, Exception):
+        return None
+    # Native writers report the OS error as text: h5py "... errno = 28, error message = ...",
+    # safetensors "I/O error: No space left on device (os error 28)".
+    match = re.search(r"(?:errno = |os error )(\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+def save_failure(path, error):
+    """The ``OSError`` to raise when writing ``path`` failed with ``error``, or ``error`` itself.
+
+    A storage failure (disk full, file too large, quota, read-only, I/O,
+    permission) becomes an ``OSError`` of the same ``errno`` (so
+    ``except OSError`` and ``e.errno`` work as before) with a message that says
+    which file, why, that the previous file is unchanged, and what to do. Any
+    other error is returned unchanged.
+
+    Example:
+    >>> try:
+    ...     write_bytes_atomically("/full/disk/model.keras", data)
+    ... except OSError as e:
+    ...     print(e)  # [Errno 28] Could not save '/full/disk/model.keras': no space left ...
+    """
+    number = _error_number(error)
+    if number not in _STORAGE_CAUSES or getattr(error, "cornu_failed_path", None):
+        return error
+    failure = OSError(
+        number,
+        f"Could not save '{path}': {_STORAGE_CAUSES[number]} ({os.strerror(number)}). Nothing was replaced: "
+        "a previous file of that name is unchanged and the partial file was removed. Free some space, raise "
+        "the limit or fix the permissions, or save to another folder, then save again. "
+        f"Received: filepath={path}",
+    )
+    failure.cornu_failed_path = path
+    return failure
 
 
 def _temp_name(path):
@@ -32,7 +96,7 @@ def _fsync_folder(folder):
 
 def _create_exclusive(path):
     # 0o666 lets the process umask decide the final permissions, as a plain open() would.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     return os.open(path, flags, 0o666)
 
 
@@ -64,7 +128,10 @@ def atomic_write(path):
     path = os.fspath(path)
     folder = _check_folder(path)
     temp = _temp_name(path)
-    f = os.fdopen(_create_exclusive(temp), "wb")
+    try:
+        f = os.fdopen(_create_exclusive(temp), "w+b")  # readable too: h5py reads back what it writes
+    except OSError as error:
+        raise save_failure(path, error) from error
     try:
         yield f
         f.flush()
@@ -72,34 +139,53 @@ def atomic_write(path):
         f.close()
         os.replace(temp, path)
         _fsync_folder(folder)
-    except BaseException:
-        f.close()
+    except BaseException as error:
+        _close_quietly(f)
         with contextlib.suppress(OSError):
             os.remove(temp)
-        raise
+        failure = save_failure(path, error)
+        if failure is error:
+            raise
+        raise failure from error
+
+
+def _close_quietly(f):
+    # Closing flushes what is still buffered, which fails again on a full disk: that error is
+    # the one already being raised.
+    with contextlib.suppress(OSError, ValueError):
+        f.close()
 
 
 @contextlib.contextmanager
 def atomic_path(path):
     """Yields a temporary path to write with any library; it replaces ``path`` on success.
 
-    Use it for writers that open files by name themselves (e.g. h5py).
+    Use it for writers that open files by name themselves (e.g. safetensors). Give h5py an
+    open Python file rather than the name (``H5WeightsWriter(temp)`` does): HDF5's own file
+    driver reports a failed write as noise at garbage collection and can crash the process.
 
     Example:
     >>> with atomic_path("w.weights.h5") as temp:
-    ...     h5py.File(temp, "w").close()
+    ...     with H5WeightsWriter(temp) as writer:
+    ...         save_state(model, writer)
     """
     path = os.fspath(path)
     folder = _check_folder(path)
     temp = _temp_name(path)
-    os.close(_create_exclusive(temp))
+    try:
+        os.close(_create_exclusive(temp))
+    except OSError as error:
+        raise save_failure(path, error) from error
     try:
         yield temp
         _commit(temp, path, folder)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.remove(temp)
-        raise
+        failure = save_failure(path, error)
+        if failure is error:
+            raise
+        raise failure from error
 
 
 def write_bytes_atomically(path, data):
@@ -123,35 +209,69 @@ class AtomicFileGroup:
 
     Example:
     >>> with AtomicFileGroup() as group:
-    ...     h5py.File(group.temp_path("w_00000.weights.h5"), "w").close()
+    ...     h5py.File(group.open_temp("w_00000.weights.h5"), "w").close()
     ...     write_index(group.temp_path("w.weights.json"))
     """
 
     def __init__(self):
         self._pending = []  # (temp, target, folder)
+        self._open_files = []  # from open_temp, closed before the commit or the clean-up
 
     def temp_path(self, target):
         target = os.fspath(target)
         folder = _check_folder(target)
         temp = _temp_name(target)
-        os.close(_create_exclusive(temp))
+        try:
+            os.close(_create_exclusive(temp))
+        except OSError as error:
+            raise save_failure(target, error) from error
         self._pending.append((temp, target, folder))
         return temp
+
+    def open_temp(self, target):
+        """Like ``temp_path``, but returns the temporary file opened for reading and writing.
+
+        Give it to writers that accept a file object (h5py does): their write
+        errors then surface as plain ``OSError``. The group closes it.
+        """
+        f = open(self.temp_path(target), "r+b")
+        self._open_files.append(f)
+        return f
+
+    def _close_files(self):
+        files, self._open_files = self._open_files, []
+        first_error = None
+        for f in files:
+            try:
+                f.close()
+            except OSError as error:
+                first_error = first_error or error
+        if first_error is not None:
+            raise first_error
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
+            target = self._pending[-1][1] if self._pending else None
             self._discard()
+            failure = save_failure(target, exc) if target is not None else exc
+            if failure is not exc:
+                raise failure from exc
             return False
         try:
+            self._close_files()
             for temp, _, _ in self._pending:
                 with open(temp, "rb+") as f:
                     os.fsync(f.fileno())
-        except BaseException:
+        except BaseException as error:
+            target = self._pending[-1][1] if self._pending else None
             self._discard()
-            raise
+            failure = save_failure(target, error) if target is not None else error
+            if failure is error:
+                raise
+            raise failure from error
         folders = sorted({folder for _, _, folder in self._pending})
         try:
             while self._pending:
@@ -166,6 +286,9 @@ class AtomicFileGroup:
         return False
 
     def _discard(self):
+        for f in self._open_files:
+            _close_quietly(f)
+        self._open_files = []
         for temp, _, _ in self._pending:
             with contextlib.suppress(OSError):
                 os.remove(temp)

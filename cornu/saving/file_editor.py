@@ -126,21 +126,29 @@ class KerasFileEditor:
         self.model = None
         self.console = _console()
         path = os.fspath(filepath)
-        if path.endswith(".keras"):
-            with KerasArchiveReader(path) as archive:
-                self.config = archive.read_json(CONFIG_FILENAME)
-                self.metadata = archive.read_json("metadata.json") if archive.has("metadata.json") else None
-                with archive.open_weights() as reader:
+        from cornu.saving.load_budget import loading
+
+        # The file is untrusted: its reads count against a load budget, as `load_model`'s do.
+        with loading(path):
+            if path.endswith(".keras"):
+                with KerasArchiveReader(path) as archive:
+                    self.config = archive.read_json(CONFIG_FILENAME)
+                    self.metadata = archive.read_json("metadata.json") if archive.has("metadata.json") else None
+                    with archive.open_weights() as reader:
+                        self.weights_dict, self.object_metadata = _read_root(reader._file)
+            elif path.endswith(".weights.h5"):
+                if not os.path.exists(path):
+                    raise FileNotFoundError(f"Weights file not found: filepath={path}")
+                from cornu.saving import safe_files
+
+                opened = safe_files.open_regular(path)  # a pipe or device would block or never end
+                # h5py opens exactly the checked file; the reader checks links, external storage, plugins and bombs
+                with safe_files.reopen_by_descriptor(opened, lambda name: H5WeightsReader(name, source=path)) as reader:
                     self.weights_dict, self.object_metadata = _read_root(reader._file)
-        elif path.endswith(".weights.h5"):
-            if not os.path.exists(path):
-                raise FileNotFoundError(f"Weights file not found: filepath={path}")
-            with H5WeightsReader(path) as reader:  # checks links, external storage, plugins and bombs
-                self.weights_dict, self.object_metadata = _read_root(reader._file)
-        else:
-            raise ValueError(
-                f"Invalid filename: expected a `.keras` `.weights.h5` extension. Received: filepath={filepath}"
-            )
+            else:
+                raise ValueError(
+                    f"Invalid filename: expected a `.keras` `.weights.h5` extension. Received: filepath={filepath}"
+                )
         self.console.print(self._generate_filepath_info(rich_style=True))
         if self.metadata is not None:
             self.console.print(self._generate_metadata_info(rich_style=True))

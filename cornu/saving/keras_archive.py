@@ -13,11 +13,18 @@ Reading refuses member names that escape the archive (absolute paths, ``..``,
 drive letters, backslashes), symbolic links and other special members,
 duplicate names, members that claim to expand far beyond their stored size,
 and JSON members larger than ``MAX_JSON_BYTES``. Any damage the zip reader
-trips over becomes a ``KerasArchiveError``.
+trips over becomes a ``KerasArchiveError``. No declared size is trusted: every
+member is inflated in chunks, each charged to the load budget (see
+``cornu.saving.load_budget``) before it is kept, and JSON is charged for the
+memory it expands to before it is parsed.
+
+An unzipped model folder is read through ``safe_files``: every file must
+resolve (links followed) inside the folder and be a regular file, opened
+without blocking; its assets are copied to a scratch folder the same way, so
+objects never read through a link that leaves it.
 """
 
 import io
-import json
 import os
 import shutil
 import stat
@@ -25,8 +32,12 @@ import tempfile
 import time
 import zipfile
 
-from cornu.saving import atomic
+from cornu.saving import atomic, safe_files
+from cornu.backend.common.load_budget import LoadBudgetExceeded, active_budget, charge
+from cornu.saving.excerpt import short_excerpt
+from cornu.saving.json_cost import charge_json
 from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter
+from cornu.serialization.config_limits import ConfigLimitExceeded, parse_json_config
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -38,8 +49,9 @@ MAX_JSON_BYTES = 64 << 20
 # members uncompressed, i.e. 1x) may add up to at most this many bytes.
 _BOMB_FLOOR_BYTES = 64 << 20
 _MAX_EXPANSION = 100
-# Weights up to this size are read into memory; larger ones are spooled to a temporary file.
-_IN_MEMORY_WEIGHTS_BYTES = 1 << 30
+# Weights up to this size are inflated into memory; larger ones go on to an anonymous temporary file.
+_IN_MEMORY_WEIGHTS_BYTES = 128 << 20
+_CHUNK_BYTES = 1 << 20
 _ZIP64_LIMIT = (1 << 31) - 1
 
 
@@ -177,6 +189,63 @@ def _check_zip(zf, source):
                 )
 
 
+def _stream_charged(src, write, what, limit, declared):
+    """Copies the zip member ``src`` to ``write`` in chunks, charging each chunk to the load budget
+    before it is kept.
+
+    No declared size is trusted to accept anything: the bytes are counted as they inflate. A member
+    that declares more than the budget has left is refused at once (Python's zip reader never yields
+    more than the declared size), and one that holds another size than it declares is corrupt.
+    """
+    budget = active_budget()
+    if budget is not None and declared > budget.remaining:
+        budget.charge(declared, f"{what} (its declared size)")
+    total = 0
+    while True:
+        chunk = src.read(_CHUNK_BYTES)
+        if not chunk:
+            if total != declared:
+                raise KerasArchiveError(
+                    f"Refusing to read {what}: it declares {declared} bytes but holds {total}. The archive is "
+                    "corrupted or was crafted; only load files you trust."
+                )
+            return total
+        total += len(chunk)
+        if limit is not None and total > limit:
+            raise KerasArchiveError(f"Refusing to read {what}: it is over the {limit}-byte limit.")
+        charge(len(chunk), what)
+        write(chunk)
+
+
+class _Spool:
+    """A write-once buffer: in memory up to ``_IN_MEMORY_WEIGHTS_BYTES``, then an anonymous temporary
+    file (unlinked from the start, so nothing stays on disk whatever happens)."""
+
+    def __init__(self):
+        self._file = io.BytesIO()
+        self._in_memory = True
+
+    def write(self, chunk):
+        if self._in_memory and self._file.tell() + len(chunk) > _IN_MEMORY_WEIGHTS_BYTES:
+            spilled = tempfile.TemporaryFile()
+            try:
+                with self._file.getbuffer() as view:
+                    spilled.write(view)
+            except BaseException:
+                spilled.close()
+                raise
+            self._file.close()
+            self._file, self._in_memory = spilled, False
+        self._file.write(chunk)
+
+    def finish(self):
+        self._file.seek(0)
+        return self._file
+
+    def close(self):
+        self._file.close()
+
+
 class KerasArchiveReader:
     """Reads a ``.keras`` zip (path or binary file object) or an unzipped model directory.
 
@@ -195,7 +264,8 @@ class KerasArchiveReader:
             path = os.fspath(source)
             self.source = repr(path)
             if os.path.isdir(path):
-                if not os.path.isfile(os.path.join(path, CONFIG_FILENAME)):
+                # lexists: a config that is a link or a pipe is refused by name when it is read
+                if not os.path.lexists(os.path.join(path, CONFIG_FILENAME)):
                     raise KerasArchiveError(
                         f"The directory {self.source} is not a saved model: it has no {CONFIG_FILENAME}. "
                         "Pass the folder written by `model.save(path, zipped=False)` or a `.keras` file."
@@ -205,8 +275,8 @@ class KerasArchiveReader:
                 raise KerasArchiveError(
                     f"File not found: filepath={path}. Please ensure the file is an accessible `.keras` zip file."
                 )
-            else:
-                self._open_zip(path)
+            else:  # a pipe or device named like a model would block or never end: regular files only
+                safe_files.reopen_by_descriptor(safe_files.open_regular(path), self._open_zip)
 
     def _open_zip(self, source):
         try:
@@ -237,7 +307,7 @@ class KerasArchiveReader:
     def _missing(self, name):
         return KerasArchiveError(
             f"{self.source} has no '{name}': it is not a complete `.keras` model "
-            f"(it contains {self.namelist()}). Save the model again with `model.save()`."
+            f"(it contains {short_excerpt(self.namelist())}). Save the model again with `model.save()`."
         )
 
     def read_bytes(self, name, limit):
@@ -245,30 +315,32 @@ class KerasArchiveReader:
         check_member_name(name, self.source)
         if not self.has(name):
             raise self._missing(name)
-        size = self._zip.getinfo(name).file_size if self._zip is not None else os.path.getsize(
-            os.path.join(self._dir, name))
+        if self._dir is not None:  # inside the folder, a regular file, read without blocking
+            with safe_files.open_inside(self._dir, name, self.source) as f:
+                return safe_files.read_bounded(f, limit, f"'{name}' of {self.source}", KerasArchiveError)
+        size = self._zip.getinfo(name).file_size
         if size > limit:
             raise KerasArchiveError(
                 f"Refusing to read '{name}' from {self.source}: it is {size} bytes, over the {limit}-byte limit."
             )
+        data = bytearray()
         try:
-            if self._zip is not None:
-                with self._zip.open(name) as f:
-                    data = f.read(size + 1)
-            else:
-                with open(os.path.join(self._dir, name), "rb") as f:
-                    data = f.read(size + 1)  # read(n) allocates n bytes up front
+            with self._zip.open(name) as f:  # the declared size may lie: stream, charge, and stop at the limit
+                _stream_charged(f, data.extend, f"'{name}' of {self.source}", limit, self._zip.getinfo(name).file_size)
+        except (KerasArchiveError, LoadBudgetExceeded):
+            raise
         except Exception as e:  # bad CRC, unsupported compression, damaged headers, ...
             raise KerasArchiveError(f"Cannot read '{name}' from {self.source}: the file is corrupted ({e}).") from e
-        if len(data) > limit:
-            raise KerasArchiveError(f"Refusing to read '{name}' from {self.source}: it is over {limit} bytes.")
-        return data
+        return bytes(data)
 
     def read_json(self, name):
         """Parses the JSON member ``name`` (``config.json`` or ``metadata.json``)."""
         data = self.read_bytes(name, MAX_JSON_BYTES)
+        charge_json(data, f"'{name}'")
         try:
-            return json.loads(data.decode("utf-8"))
+            return parse_json_config(data.decode("utf-8"), what=f"'{name}' in {self.source}")
+        except ConfigLimitExceeded:
+            raise
         except (UnicodeDecodeError, ValueError, RecursionError) as e:
             raise KerasArchiveError(f"'{name}' in {self.source} is not valid JSON ({e}): the file is corrupted.") from e
 
@@ -283,19 +355,24 @@ class KerasArchiveReader:
             raise self._missing(WEIGHTS_FILENAME)
         label = f"'{WEIGHTS_FILENAME}' in {self.source}"
         if self._dir is not None:
-            return H5WeightsReader(os.path.join(self._dir, WEIGHTS_FILENAME), source=label)
-        size = self._zip.getinfo(WEIGHTS_FILENAME).file_size
+            opened = safe_files.open_inside(self._dir, WEIGHTS_FILENAME, self.source)
+            return safe_files.reopen_by_descriptor(opened, lambda path: H5WeightsReader(path, source=label))
+        spool = _Spool()
         try:
-            if size <= _IN_MEMORY_WEIGHTS_BYTES:
-                buffer = io.BytesIO(self._zip.read(WEIGHTS_FILENAME))
-            else:
-                buffer = tempfile.TemporaryFile()
-                with self._zip.open(WEIGHTS_FILENAME) as src:
-                    shutil.copyfileobj(src, buffer, 1 << 20)
-                buffer.seek(0)
+            with self._zip.open(WEIGHTS_FILENAME) as src:  # charged as it inflates, whatever the sizes declare
+                _stream_charged(src, spool.write, label, None, self._zip.getinfo(WEIGHTS_FILENAME).file_size)
+            buffer = spool.finish()
+        except (KerasArchiveError, LoadBudgetExceeded):
+            spool.close()
+            raise
         except Exception as e:  # bad CRC, unsupported compression, damaged headers, ...
+            spool.close()
             raise KerasArchiveError(f"Cannot read {label}: the archive is corrupted ({e}).") from e
-        return H5WeightsReader(buffer, source=label)
+        try:
+            return H5WeightsReader(buffer, source=label)
+        except BaseException:
+            buffer.close()
+            raise
 
     def has_assets(self):
         prefix = ASSETS_DIRNAME + "/"
@@ -304,14 +381,24 @@ class KerasArchiveReader:
         folder = os.path.join(self._dir, ASSETS_DIRNAME)
         return os.path.isdir(folder) and any(files for _, _, files in os.walk(folder))
 
-    def assets_folder(self, scratch_dir):
-        """A folder holding the archive's ``assets/`` tree (extracted into ``scratch_dir`` for zips)."""
-        if self._dir is not None:
-            return os.path.join(self._dir, ASSETS_DIRNAME)
+    def assets_folder(self, scratch_dir, object_paths=None):
+        """A folder holding the archive's ``assets/`` tree (extracted into ``scratch_dir`` for zips).
+
+        With ``object_paths``, only the assets of those objects are extracted (the objects
+        that have ``load_assets``); every extracted byte is charged to the load budget.
+        """
+        if self._dir is not None:  # copied, so that objects never read through links leaving the folder
+            names = [ASSETS_DIRNAME] if object_paths is None else [
+                f"{ASSETS_DIRNAME}/{path}" if path else ASSETS_DIRNAME for path in object_paths]
+            safe_files.copy_folders(self._dir, names, scratch_dir, self.source)
+            return os.path.join(scratch_dir, ASSETS_DIRNAME)
         root = os.path.realpath(scratch_dir)
         prefix = ASSETS_DIRNAME + "/"
+        wanted = None if object_paths is None else [prefix + p + "/" if p else prefix for p in object_paths]
         for info in self._zip.infolist():
             if not info.filename.startswith(prefix) or info.filename.endswith("/"):
+                continue
+            if wanted is not None and not any(info.filename.startswith(w) for w in wanted):
                 continue
             target = os.path.realpath(os.path.join(root, *info.filename.split("/")))
             if os.path.commonpath([root, target]) != root:
@@ -319,7 +406,10 @@ class KerasArchiveReader:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             try:
                 with self._zip.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                    _stream_charged(src, dst.write, f"the asset '{info.filename}' of {self.source}", None,
+                                    info.file_size)
+            except (KerasArchiveError, LoadBudgetExceeded):
+                raise
             except Exception as e:  # bad CRC, unsupported compression, damaged headers, ...
                 raise KerasArchiveError(
                     f"Cannot extract '{info.filename}' from {self.source}: the archive is corrupted ({e})."

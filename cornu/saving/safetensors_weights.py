@@ -14,7 +14,8 @@ the same names and arrays. bfloat16 is stored natively (``BF16``).
 Reading checks everything before allocating anything: the header length must
 fit in the file and under ``MAX_HEADER_BYTES``; every tensor's dtype must be
 known, its byte range must lie inside the data area, match its shape exactly,
-and overlap no other tensor. Tensors are then read one at a time, on demand.
+and overlap no other tensor. Tensors are then read one at a time, on demand,
+each charged to the load budget before its bytes are allocated.
 """
 
 import collections.abc
@@ -24,11 +25,16 @@ import os
 
 import numpy as np
 
-from cornu.saving import atomic
+from cornu.backend.common.load_budget import charge
+from cornu.saving import atomic, safe_files
+from cornu.saving.excerpt import short_excerpt
+from cornu.saving.json_cost import charge_json
 from cornu.saving.weights_store import CorruptWeightsFileError, UnsafeWeightsFileError, VarsReader, _to_numpy
 
 # The safetensors library refuses headers over 100 MB too.
 MAX_HEADER_BYTES = 100_000_000
+_MAX_RANK = 64  # NumPy's own limit
+_MAX_DIM = (1 << 63) - 1
 FORMAT_METADATA = {"format": "np", "keras_layout": "weights.h5"}
 
 
@@ -151,25 +157,28 @@ def _parse_header(raw, data_size, source):
                 _refuse(source, "its `__metadata__` is not a mapping of strings")
             continue
         if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
-            _refuse(source, f"the entry of tensor {name!r} is not {{dtype, shape, data_offsets}}")
+            _refuse(source, f"the entry of tensor {short_excerpt(name, 80)} is not {{dtype, shape, data_offsets}}")
         dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
         if not isinstance(dtype, str) or dtype not in dtypes:
-            _refuse(source, f"tensor {name!r} has the unsupported dtype {dtype!r}")
-        if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
-            _refuse(source, f"tensor {name!r} has the invalid shape {shape!r}")
+            _refuse(source, f"tensor {short_excerpt(name, 80)} has the unsupported dtype {short_excerpt(dtype, 40)}")
+        if (not isinstance(shape, list) or len(shape) > _MAX_RANK
+                or not all(type(d) is int and 0 <= d <= _MAX_DIM for d in shape)):
+            # bounded before any arithmetic: a product of huge integers would cost minutes
+            _refuse(source, f"tensor {short_excerpt(name, 80)} has the invalid shape {short_excerpt(shape, 120)} (at most "
+                            f"{_MAX_RANK} dimensions of at most {_MAX_DIM} each)")
         if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)):
-            _refuse(source, f"tensor {name!r} has invalid data offsets {offsets!r}")
+            _refuse(source, f"tensor {short_excerpt(name, 80)} has invalid data offsets {short_excerpt(offsets, 120)}")
         begin, end = offsets
         nbytes = math.prod(shape) * dtypes[dtype].itemsize  # Python ints: no overflow
         if not 0 <= begin <= end <= data_size:
-            _refuse(source, f"tensor {name!r} claims bytes [{begin}, {end}) of a {data_size}-byte data area")
+            _refuse(source, f"tensor {short_excerpt(name, 80)} claims bytes [{begin}, {end}) of a {data_size}-byte data area")
         if end - begin != nbytes:
-            _refuse(source, f"tensor {name!r} of shape {shape} needs {nbytes} bytes but claims {end - begin}")
+            _refuse(source, f"tensor {short_excerpt(name, 80)} of shape {shape} needs {nbytes} bytes but claims {end - begin}")
         entries[name] = (dtypes[dtype], tuple(shape), begin, end)
     previous_end, previous_name = 0, None
     for name, (_, _, begin, end) in sorted(entries.items(), key=lambda item: (item[1][2], item[1][3])):
         if begin < previous_end:
-            _refuse(source, f"tensors {previous_name!r} and {name!r} overlap")
+            _refuse(source, f"tensors {short_excerpt(previous_name, 80)} and {short_excerpt(name, 80)} overlap")
         previous_end, previous_name = end, name
     return entries
 
@@ -185,7 +194,7 @@ class SafetensorsWeightsReader:
     def __init__(self, path):
         self._path = os.fspath(path)
         self.source = repr(self._path)
-        self._file = open(self._path, "rb")
+        self._file = safe_files.open_regular(self._path)  # a pipe or device would block the load
         try:
             self._entries, self._data_start = self._read_header()
         except BaseException:
@@ -213,17 +222,20 @@ class SafetensorsWeightsReader:
                 f"The safetensors file {self.source} declares a {header_size}-byte header but is only {size} bytes "
                 "long. It is truncated."
             )
+        charge(header_size, f"the header of {self.source}")
         raw = self._file.read(header_size)
+        charge_json(raw, f"the header of {self.source}")
         data_start = 8 + header_size
         return _parse_header(raw, size - data_start, self.source), data_start
 
     def read_tensor(self, name):
         """The array stored under ``name`` (read now, after the header's byte range was checked)."""
         dtype, shape, begin, end = self._entries[name]
+        charge(end - begin, f"tensor {short_excerpt(name, 80)} of {self.source}")
         buffer = bytearray(end - begin)
         self._file.seek(self._data_start + begin)
         if self._file.readinto(buffer) != len(buffer):
-            raise CorruptWeightsFileError(f"The safetensors file {self.source} ended inside tensor {name!r}.")
+            raise CorruptWeightsFileError(f"The safetensors file {self.source} ended inside tensor {short_excerpt(name, 80)}.")
         return np.frombuffer(buffer, dtype=dtype).reshape(shape)
 
     def names(self):

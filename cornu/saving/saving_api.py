@@ -12,11 +12,12 @@ import os
 import tempfile
 import warnings
 
-from cornu.saving import keras_archive, object_walk, sharded_weights
+from cornu.saving import keras_archive, object_walk, safe_files, sharded_weights
 from cornu.saving.atomic import atomic_path
+from cornu.saving.load_budget import LoadBudgetExceeded, loading
 from cornu.serialization.registry import keras_export
 from cornu.saving.safetensors_weights import SafetensorsWeightsReader, SafetensorsWeightsWriter
-from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter
+from cornu.saving.weights_store import H5WeightsReader, H5WeightsWriter, UnsafeWeightsFileError
 
 # The Keras release whose file format cornu writes; Keras reads files of any 3.x version.
 KERAS_FORMAT_VERSION = "3.15.1"
@@ -139,6 +140,8 @@ def load_state(model, reader, assets_folder=None, skip_mismatch=False, visited=N
                 folder = _asset_folder(assets_root, path)
                 if folder is not None:
                     obj.load_assets(folder)
+        except (LoadBudgetExceeded, UnsafeWeightsFileError):  # the load is over, whatever `skip_mismatch` says
+            raise
         except Exception as e:  # collected: the user gets every mismatch at once
             failures.append((path, obj, e))
     if not failures:
@@ -259,13 +262,20 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     )
 
 
+def _describe_config(config):
+    """What ``config`` is, in a few words: never ``str()`` of it all (a crafted one can be huge)."""
+    if isinstance(config, dict):
+        return f"a dict with keys {[str(key)[:40] for key in list(config)[:10]]}"
+    return f"a {type(config).__name__}"
+
+
 def _model_from_config(config, custom_objects, compile, safe_mode):
     from cornu.serialization.keras_objects import deserialize_keras_object
 
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "config.json does not describe a model (expected a dict with 'class_name' and 'config'). "
-            f"Received: {str(config)[:200]}"
+            f"Received: {_describe_config(config)}"
         )
     if not compile:
         config = dict(config)
@@ -276,16 +286,40 @@ def _model_from_config(config, custom_objects, compile, safe_mode):
 def _load_from_archive(archive, custom_objects, compile, safe_mode):
     config = archive.read_json(keras_archive.CONFIG_FILENAME)
     model = _model_from_config(config, custom_objects, compile, safe_mode)
+    # Only the assets of objects that read assets are extracted (none at all for most models).
+    asset_paths = [path for path, obj in object_walk.walk(model) if hasattr(obj, "load_assets")]
     with archive.open_weights() as reader, tempfile.TemporaryDirectory() as scratch:
-        assets = archive.assets_folder(scratch) if archive.has_assets() else None
+        wanted = asset_paths and archive.has_assets()
+        assets = archive.assets_folder(scratch, object_paths=asset_paths) if wanted else None
         load_state(model, reader, assets_folder=assets, source=reader.source)
     return model
+
+
+def _budget_sources(filepath):
+    """The files a load reads, whose size sets its byte budget (a sharded index brings its shards)."""
+    if type(filepath).__name__ == "File" and type(filepath).__module__.startswith("h5py"):
+        return [filepath.filename]
+    if hasattr(filepath, "read"):
+        return [filepath]
+    path = _path_str(filepath)
+    if not path.endswith(sharded_weights.INDEX_SUFFIX):
+        return [path]
+    try:
+        with loading(path):  # the index alone, parsed under its own budget
+            weight_map = sharded_weights.read_index(path)
+    except Exception:  # the reader reports what is wrong with the index
+        return [path]
+    folder = os.path.dirname(os.path.abspath(path))
+    return [path] + sorted({os.path.join(folder, name) for names in weight_map.values() for name in names})
 
 
 @keras_export("keras.saving.load_model", "keras.models.load_model")
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved with `model.save()` (a `.keras` file, an unzipped model folder, or a legacy
     whole-model `.h5` file written by Keras 3 or tf.keras 2).
+
+    The load spends at most its byte budget (see `cornu.saving.set_max_load_bytes`): a file that
+    needs more is refused with `LoadBudgetExceeded` before the memory is spent.
 
     Args:
         filepath: path of the `.keras` file or folder.
@@ -297,6 +331,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     Example:
     >>> model = cornu.saving.load_model("model.keras")
     """
+    with loading(*_budget_sources(filepath)):
+        return _load_model(filepath, custom_objects, compile, safe_mode)
+
+
+def _load_model(filepath, custom_objects, compile, safe_mode):
     if type(filepath).__name__ == "File" and type(filepath).__module__.startswith("h5py"):
         from cornu.saving.legacy_h5 import load_model_from_hdf5
 
@@ -307,7 +346,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     path = _path_str(filepath)
     if path.startswith("hf://"):
         raise ValueError(f"Loading from the Hugging Face Hub is not supported by cornu yet. Received: filepath={path}")
-    is_model_dir = os.path.isdir(path) and os.path.isfile(os.path.join(path, keras_archive.CONFIG_FILENAME))
+    # lexists: a config that is a link or a pipe is refused by name when the folder is read
+    is_model_dir = os.path.isdir(path) and os.path.lexists(os.path.join(path, keras_archive.CONFIG_FILENAME))
     if not is_model_dir:
         if path.endswith((".h5", ".hdf5")):
             from cornu.saving.legacy_h5 import load_model_from_hdf5
@@ -381,9 +421,16 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Loads weights into a built model from a `.weights.h5`, `.weights.json` (sharded), `.safetensors`
     or `.keras` file.
 
+    The load spends at most its byte budget (see `cornu.saving.set_max_load_bytes`).
+
     Example:
     >>> model.load_weights("model.weights.h5")
     """
+    with loading(*_budget_sources(filepath)):
+        _load_weights(model, filepath, skip_mismatch, **kwargs)
+
+
+def _load_weights(model, filepath, skip_mismatch, **kwargs):
     path = _path_str(filepath)
     objects_to_skip = kwargs.pop("objects_to_skip", None)
     by_name = kwargs.pop("by_name", None)
@@ -405,7 +452,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     elif path.endswith(".weights.h5"):
         if not os.path.exists(path):
             raise FileNotFoundError(f"Weights file not found: filepath={path}")
-        with H5WeightsReader(path) as reader:
+        # regular files only, opened without blocking; h5py then opens exactly that file
+        opened = safe_files.open_regular(path)
+        with safe_files.reopen_by_descriptor(opened, lambda name: H5WeightsReader(name, source=path)) as reader:
             load_state(model, reader, skip_mismatch=skip_mismatch, visited=visited, source=reader.source)
     elif path.endswith(".weights.json"):
         with sharded_weights.ShardedH5WeightsReader(path) as reader:

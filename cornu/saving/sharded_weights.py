@@ -16,6 +16,9 @@ Reading checks the index before opening anything: it must be a small JSON
 object whose file names are plain names in the index's own folder (no
 ``/``, ``\\`` or ``..``). Then every shard it names is opened and checked like
 any weights file (see ``weights_store``) before a single variable is read.
+The index and every shard are opened through ``safe_files``: regular files
+only, opened without blocking, and a shard must resolve (links followed)
+inside the index's folder.
 """
 
 import collections.abc
@@ -26,7 +29,9 @@ import warnings
 
 import h5py
 
-from cornu.saving import atomic
+from cornu.saving import atomic, safe_files
+from cornu.saving.excerpt import short_excerpt
+from cornu.saving.json_cost import charge_json
 from cornu.saving.weights_store import (
     CorruptWeightsFileError,
     H5WeightsReader,
@@ -130,8 +135,9 @@ class ShardedH5WeightsWriter:
 
     def _new_shard(self):
         filename = f"{self._base}_{len(self._shards):05}.weights.h5"
-        temp = self._files.temp_path(os.path.join(self._folder, filename))
-        self._shards.append((filename, h5py.File(temp, "w")))
+        # A Python file object, so that a failed write (disk full) is a clean OSError (see atomic.py).
+        temp_file = self._files.open_temp(os.path.join(self._folder, filename))
+        self._shards.append((filename, h5py.File(temp_file, "w")))
         self._current_size = 0
 
     def _group(self, h5_file, path, name=None, create=True):
@@ -198,8 +204,12 @@ class ShardedH5WeightsWriter:
         return _ShardedVarsWriter(self, path, name)
 
     def close(self):
-        for _, h5_file in self._shards:
-            h5_file.close()
+        try:
+            for _, h5_file in self._shards:
+                h5_file.close()
+        except BaseException:
+            self.abort()
+            raise
         index = {"metadata": {"total_size": self._total_size}, "weight_map": self._weight_map}
         with open(self._files.temp_path(self._index_path), "w", encoding="utf-8") as f:
             json.dump(index, f, indent=4)
@@ -232,7 +242,8 @@ class _MergedVarsReader(collections.abc.Mapping):
             if str(key) in part:
                 return part[str(key)]
         raise KeyError(
-            f"The weights file has no variable '{key}' for the object at '{self.path or '/'}'. It has: {list(self)}"
+            f"The weights file has no variable {short_excerpt(str(key))} for the object at '{self.path or '/'}'. "
+            f"It has: {short_excerpt(list(self))}"
         )
 
     def __iter__(self):
@@ -257,8 +268,9 @@ def _check_shard_name(filename, source):
     )
     if bad:
         raise UnsafeWeightsFileError(
-            f"Refusing to read the sharded weights index {source}: the shard name {filename!r} is not a plain "
-            "`.h5` file name in the index's folder (it could point anywhere on disk). Only load weights you trust."
+            f"Refusing to read the sharded weights index {source}: the shard name {short_excerpt(filename)} is not "
+            "a plain `.h5` file name in the index's folder (it could point anywhere on disk). Only load weights you "
+            "trust."
         )
     return filename
 
@@ -266,16 +278,12 @@ def _check_shard_name(filename, source):
 def read_index(index_path):
     """Parses and checks a ``.weights.json`` index; returns ``{vars key: [shard names]}``."""
     source = repr(os.fspath(index_path))
-    if not os.path.isfile(index_path):
+    if not os.path.lexists(index_path):
         raise FileNotFoundError(f"Sharded weights index not found: filepath={index_path}")
-    size = os.path.getsize(index_path)
-    if size > MAX_INDEX_BYTES:
-        raise UnsafeWeightsFileError(
-            f"Refusing to read the sharded weights index {source}: it is {size} bytes, over the "
-            f"{MAX_INDEX_BYTES}-byte limit for an index."
-        )
-    with open(index_path, "rb") as f:
-        data = f.read(size)  # read(n) allocates n bytes up front: ask for what the file holds
+    with safe_files.open_regular(index_path) as f:
+        data = safe_files.read_bounded(f, MAX_INDEX_BYTES, f"the sharded weights index {source}",
+                                       UnsafeWeightsFileError)
+    charge_json(data, f"the sharded weights index {source}")
     try:
         index = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
@@ -292,7 +300,7 @@ def read_index(index_path):
     for key, names in weight_map.items():
         names = names if isinstance(names, list) else [names]
         if not names:
-            raise CorruptWeightsFileError(f"The sharded weights index {source} maps '{key}' to no shard.")
+            raise CorruptWeightsFileError(f"The sharded weights index {source} maps {short_excerpt(key)} to no shard.")
         checked[key] = [_check_shard_name(name, source) for name in names]
     return checked
 
@@ -322,13 +330,16 @@ class ShardedH5WeightsReader:
 
     def _shard(self, filename):
         if filename not in self._shards:
-            path = os.path.join(self._folder, filename)
-            if not os.path.isfile(path):
+            try:
+                opened = safe_files.open_inside(self._folder, filename, self.source)
+            except FileNotFoundError:
                 raise FileNotFoundError(
-                    f"The shard '{filename}' named by the sharded weights index {self.source} is missing. "
+                    f"The shard {short_excerpt(filename)} named by the sharded weights index {self.source} is missing. "
                     f"Copy every shard next to the index. Received: filepath={self._index_path}"
-                )
-            self._shards[filename] = H5WeightsReader(path)
+                ) from None
+            label = os.path.join(self._folder, filename)
+            self._shards[filename] = safe_files.reopen_by_descriptor(
+                opened, lambda path: H5WeightsReader(path, source=label))
         return self._shards[filename]
 
     def _names_for(self, path):

@@ -11,16 +11,22 @@ Reading fails closed: when a file is opened, every object in it is checked
 and the file is refused if it holds soft or external links, datasets stored
 in external files, virtual datasets (which read other files), filters that
 would need an HDF5 plugin (a shared library loaded at read time), or
-datasets whose declared size is far larger than what the file stores.
+datasets whose declared size is far larger than what the file stores. Each
+array is then charged to the load budget at its full decompressed size before
+it is read, and variable-length data is refused where a weight is expected
+(see ``h5_reads``).
 """
 
 import collections.abc
 import math
+import os
 
 import h5py
 import numpy as np
 
 from cornu import backend
+from cornu.saving import h5_reads
+from cornu.saving.excerpt import short_excerpt
 
 # Filters HDF5 (and h5py, for lzf) implement themselves: no plugin is ever loaded for them.
 _BUILTIN_FILTERS = {
@@ -130,14 +136,27 @@ class H5WeightsWriter:
     """
 
     def __init__(self, path_or_file):
-        self._file = h5py.File(path_or_file, "w")
+        # A path is opened here as a Python file: HDF5's own file driver reports a failed write
+        # (disk full, file too large) as noise at garbage collection and can crash the process,
+        # while through a Python file it is one clean OSError (see cornu/saving/atomic.py).
+        self._owned = open(path_or_file, "w+b") if isinstance(path_or_file, (str, bytes, os.PathLike)) else None
+        try:
+            self._file = h5py.File(self._owned if self._owned is not None else path_or_file, "w")
+        except BaseException:
+            if self._owned is not None:
+                self._owned.close()
+            raise
 
     def make(self, path, name=None):
         """The ``vars`` store of the object at ``path`` ("" for the root)."""
         return VarsWriter(self._file, path, name=name)
 
     def close(self):
-        self._file.close()
+        try:
+            self._file.close()
+        finally:
+            if self._owned is not None:
+                self._owned.close()
 
     def __enter__(self):
         return self
@@ -147,15 +166,29 @@ class H5WeightsWriter:
 
 
 # ----------------------------------------------------------------- reading
+def _is_bfloat16(dataset):
+    if "dtype" not in dataset.attrs:
+        return False
+    tag = h5_reads.read_attribute(dataset, "dtype", f"the dtype tag of dataset '{dataset.name}'", max_items=1)
+    if isinstance(tag, np.ndarray) and tag.size == 1:
+        tag = tag.reshape(())[()]
+    return tag in ("bfloat16", b"bfloat16")
+
+
 def _read_dataset(dataset):
-    if dataset.attrs.get("dtype") in ("bfloat16", b"bfloat16"):
-        raw = np.asarray(dataset[()])
+    """The array of ``dataset``, charged to the running load before it is read (see ``h5_reads``)."""
+    try:
+        bfloat16 = _is_bfloat16(dataset)
+        raw = h5_reads.read_dataset(dataset)
+    except h5_reads.UnboundedReadError as e:
+        raise UnsafeWeightsFileError(str(e)) from e
+    if bfloat16:
         if raw.dtype.itemsize != 2:
             raise UnsafeWeightsFileError(
                 f"Dataset '{dataset.name}' is marked bfloat16 but holds {raw.dtype.itemsize}-byte values."
             )
         return raw.view(_bfloat16())
-    return np.asarray(dataset[()])
+    return raw
 
 
 class VarsReader(collections.abc.Mapping):
@@ -177,7 +210,7 @@ class VarsReader(collections.abc.Mapping):
         if self._group is None or key not in self._group:
             raise KeyError(
                 f"The weights file has no variable '{key}' for the object at "
-                f"'{self.path or '/'}'. It has: {sorted(self.keys())}"
+                f"'{self.path or '/'}'. It has: {short_excerpt(sorted(self.keys()))}"
             )
         return _read_dataset(self._group[key])
 
@@ -196,18 +229,18 @@ def _refuse(source, what, fix="Only load weights files you trust, saved by Keras
 
 
 def _check_dataset(dataset, source, budget):
-    name = dataset.name
+    name = short_excerpt(dataset.name, limit=120)
     if dataset.external:
-        _refuse(source, f"dataset '{name}' keeps its data in external files {dataset.external}")
+        _refuse(source, f"dataset {name} keeps its data in external files {short_excerpt(dataset.external)}")
     if dataset.is_virtual:
-        _refuse(source, f"dataset '{name}' is a virtual dataset (it reads other files)")
+        _refuse(source, f"dataset {name} is a virtual dataset (it reads other files)")
     plist = dataset.id.get_create_plist()
     for i in range(plist.get_nfilters()):
         code = plist.get_filter(i)[0]
         if code not in _BUILTIN_FILTERS:
             _refuse(
                 source,
-                f"dataset '{name}' is compressed with HDF5 filter {code}, which needs a plugin "
+                f"dataset {name} is compressed with HDF5 filter {code}, which needs a plugin "
                 "(a shared library loaded while reading)",
                 "Re-save the weights without that compression.",
             )
@@ -215,7 +248,7 @@ def _check_dataset(dataset, source, budget):
     if h5py.check_dtype(ref=dtype) is not None or (
         h5py.check_vlen_dtype(dtype) is not None and h5py.check_string_dtype(dtype) is None
     ):
-        _refuse(source, f"dataset '{name}' holds references or variable-length sequences, not arrays")
+        _refuse(source, f"dataset {name} holds references or variable-length sequences, not arrays")
     shape = dataset.shape or ()
     declared = math.prod(shape) * dtype.itemsize
     stored = dataset.id.get_storage_size()
@@ -224,7 +257,7 @@ def _check_dataset(dataset, source, budget):
         if budget[0] > _BOMB_FLOOR_BYTES:
             _refuse(
                 source,
-                f"dataset '{name}' declares {declared} bytes but stores only {stored} "
+                f"dataset {name} declares {declared} bytes but stores only {stored} "
                 "(a decompression/shape bomb)",
             )
 

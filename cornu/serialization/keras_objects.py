@@ -18,6 +18,7 @@ from cornu import backend
 from cornu.serialization import registry
 from cornu.serialization.registry import keras_export
 from cornu.serialization.custom_object_scope import CustomObjectScope
+from cornu.serialization.config_limits import check_config_numbers, excerpt, parse_json_config
 
 _LOCAL = threading.local()
 
@@ -67,6 +68,40 @@ def _refuse_non_modeling(obj, name):
     return obj
 
 
+# Ops that loop or branch over functions: a config never gets to run one while a model is loaded
+# (an op node, or a function value handed to a layer), since its iteration count is data.
+LOOPING_OPS = frozenset({"while_loop", "fori_loop", "scan", "map", "associative_scan", "vectorized_map",
+                         "switch", "cond", "custom_gradient"})
+
+
+def _is_looping_op_name(name):
+    from cornu.backend.common.naming import to_snake_case
+
+    return isinstance(name, str) and (name in LOOPING_OPS or to_snake_case(name) in LOOPING_OPS)
+
+
+def refuse_looping_op(obj, name):
+    """Raises if ``obj`` is one of cornu's looping/branching ops (``LOOPING_OPS``); returns it otherwise.
+
+    Example:
+    >>> refuse_looping_op(cornu.ops.add, "add") is cornu.ops.add
+    True
+    """
+    fn = getattr(obj, "raw", obj)
+    module = str(getattr(fn, "__module__", None) or "")
+    if getattr(obj, "__name__", None) in LOOPING_OPS and module.startswith("cornu."):
+        _raise_looping(name)
+    return obj
+
+
+def _raise_looping(name):
+    raise ValueError(
+        f"Refusing to deserialize the looping op {excerpt(name, 80)} from a config: ops that loop or branch "
+        f"over functions ({', '.join(sorted(LOOPING_OPS))}) run a number of iterations the file decides, so "
+        "a loaded config may not call them. Build such a model in code and load only its weights."
+    )
+
+
 def _config_depth_exceeds(config, limit):
     """Whether ``config`` nests lists/dicts deeper than ``limit`` (iterative: no recursion to exhaust)."""
     stack = [(config, 1)]
@@ -91,7 +126,7 @@ def _check_identifier(config, key, allow_none=True):
     if not isinstance(value, str):
         raise TypeError(
             f"Invalid config: `{key}` must be a string{' or None' if allow_none else ''}. The config is corrupted "
-            f"or was not written by Keras. Received: {key}={str(value)[:200]!r}"
+            f"or was not written by Keras. Received: {key}={excerpt(value)}"
         )
     return value
 
@@ -216,16 +251,32 @@ def _lookup_function(name, custom_objects):
     if not isinstance(name, str):
         raise TypeError(
             "Invalid config: a `function` config must name the function with a string. The config is corrupted "
-            f"or was not written by Keras. Received: config={str(name)[:200]!r}"
+            f"or was not written by Keras. Received: config={excerpt(name)}"
         )
     found = registry.get_registered_object(name, custom_objects)
     if found is not None:
-        return found
+        return refuse_looping_op(found, name)
     for module in _FUNCTION_MODULES:
         candidate = registry.BUILTIN_OBJECTS.get(f"{module}.{name}")
         if candidate is not None and not inspect.isclass(candidate):
-            return _refuse_non_modeling(candidate, name)
+            return refuse_looping_op(_refuse_non_modeling(candidate, name), name)
     return None
+
+
+def check_class_is_allowed(config, custom_objects=None):
+    """Raises the refusal that deserializing ``config`` would raise for the class or function it
+    names (unknown, non-modeling, looping op), without creating anything.
+
+    Example:
+    >>> check_class_is_allowed({"module": "keras.layers", "class_name": "Dense", "config": {}})
+    """
+    if isinstance(config, dict) and "class_name" in config and config["class_name"] not in (
+            "function", "__lambda__", "__keras_tensor__", "__numpy__", "__tensor__", "__bytes__", "__slice__",
+            "__ellipsis__"):
+        with CustomObjectScope(custom_objects or {}):
+            found = _resolve_class(config, custom_objects)
+        if not inspect.isclass(found):
+            refuse_looping_op(found, config["class_name"])
 
 
 def _resolve_class(config, custom_objects):
@@ -243,6 +294,8 @@ def _resolve_class(config, custom_objects):
     if isinstance(module, str) and module.startswith("keras.src.ops."):
         from cornu.ops.operation import operation_class_for
 
+        if _is_looping_op_name(class_name):
+            _raise_looping(class_name)
         found = operation_class_for(class_name)
         if found is not None:
             return found
@@ -252,28 +305,21 @@ def _resolve_class(config, custom_objects):
             if path.rsplit(".", 1)[-1] == class_name and inspect.isclass(candidate):
                 return _refuse_non_modeling(candidate, f"{module}.{class_name}")
     raise TypeError(
-        f"Could not locate class '{class_name}'. Make sure custom classes and functions are decorated with "
+        f"Could not locate class {excerpt(class_name, 100)}. Make sure custom classes and functions are decorated with "
         "`@cornu.saving.register_keras_serializable()` or passed in `custom_objects`. cornu never imports "
-        f"modules named in a config. Full object config: {config}"[:2000]
+        f"modules named in a config. Object config: {excerpt(config, 1000)}"
     )
 
 
 def config_from_json(text):
-    """Parses a model config from JSON; nesting deep enough to exhaust the stack is a clear ``ValueError``.
+    """Parses a model config from JSON; nesting deep enough to exhaust the stack, or integers of
+    more than 20 digits, are a clear ``ValueError``.
 
     Example:
     >>> config_from_json('{"class_name": "Dense", "config": {"units": 2}}')["class_name"]
     'Dense'
     """
-    import json
-
-    try:
-        return json.loads(text)
-    except RecursionError as e:
-        raise ValueError(
-            "The JSON config is nested too deeply to parse: no Keras model needs that many levels, so it is "
-            "corrupted or crafted to exhaust the stack."
-        ) from e
+    return parse_json_config(text, what="the model config")
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
@@ -294,6 +340,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
             f"Refusing to deserialize a config nested more than {MAX_CONFIG_DEPTH} levels deep: no Keras model "
             "needs that many, so the config is corrupted or crafted to exhaust the stack."
         )
+    check_config_numbers(config)
     _LOCAL.depth = 1
     try:
         return _deserialize(config, custom_objects, safe_mode)
@@ -316,7 +363,7 @@ def _deserialize(config, custom_objects, safe_mode):
     if isinstance(config, (list, tuple)):
         return [deserialize_keras_object(c, custom_objects, safe_mode) for c in config]
     if not isinstance(config, dict):
-        raise TypeError(f"Could not parse config: {config!r}")
+        raise TypeError(f"Could not parse config: {excerpt(config)}")
     if "class_name" not in config or "config" not in config:
         return {k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()}
     class_name = config["class_name"]
@@ -348,13 +395,13 @@ def _deserialize(config, custom_objects, safe_mode):
         fn = _lookup_function(inner, custom_objects)
         if fn is None:
             raise TypeError(
-                f"Could not locate function '{inner}'. Register it with "
+                f"Could not locate function {excerpt(inner)}. Register it with "
                 "`@cornu.saving.register_keras_serializable()` or pass it in `custom_objects`."
             )
         return fn
     cls = _resolve_class(config, custom_objects)
     if not inspect.isclass(cls):
-        return cls
+        return refuse_looping_op(cls, class_name)
     with CustomObjectScope(custom_objects or {}), SafeModeScope(safe_mode):
         from_config = cls.from_config
         params = inspect.signature(from_config).parameters

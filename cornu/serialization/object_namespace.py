@@ -117,8 +117,8 @@ class ObjectNamespace:
             if found is None:
                 known = f"a built-in name such as {sorted(self.table)[:5]} or " if self.table else ""
                 raise ValueError(
-                    f"Unknown {self.kind}: '{config}'. Pass {known}the name of an object registered with "
-                    f"`keras.saving.register_keras_serializable()`. Received: config={config!r}"
+                    f"Unknown {self.kind}: '{config[:200]}'. Pass {known}the name of an object registered with "
+                    f"`keras.saving.register_keras_serializable()`. Received: config={config[:200]!r}"
                 )
             return self._finish(found)
         if isinstance(config, dict):

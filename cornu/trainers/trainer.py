@@ -143,9 +143,7 @@ class Trainer(OnBatchMethods):
             out.extend(self._compile_loss.metrics)
         if self._compile_metrics is not None:
             out.extend(self._compile_metrics.metrics)
-        from cornu.layers.layer import Layer
-
-        out.extend(m for m in Layer.metrics.fget(self) if m not in out)
+        out.extend(m for m in self._tracked_metrics() if m not in out)
         return out
 
     @property

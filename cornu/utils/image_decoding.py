@@ -7,15 +7,18 @@ after a centered crop to the target aspect ratio, or with zero padding to it.
 """
 
 import functools
+import os
 
 import numpy as np
 
 from cornu.backend import namespaces
+from cornu.utils import pillow_jpeg
 
 COLOR_MODES = {"rgb": 3, "rgba": 4, "grayscale": 1}
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 HOST_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
 _PIL_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
+_JPEG_SUFFIXES = (".jpg", ".jpeg")
 
 
 def _pil():
@@ -36,6 +39,11 @@ def decode_image_file(path, num_channels):
     >>> decode_image_file("cat.jpg", 3).shape
     (240, 320, 3)
     """
+    if num_channels == 3 and os.fspath(path).lower().endswith(_JPEG_SUFFIXES):
+        with open(path, "rb") as file:
+            pixels = pillow_jpeg.decode_rgb_jpeg(file.read())
+        if pixels is not None:
+            return pixels
     with _pil().open(path) as image:
         image.seek(0)  # the first frame of an animation, as tf's `expand_animations=False`
         mode = _PIL_MODES[num_channels]
@@ -68,6 +76,59 @@ def _pixel_taps(in_size, out_size, interpolation, channels):
     offsets = np.arange(channels)
     return ((indices[:, :, None] * channels + offsets).reshape(len(indices), -1),
             np.repeat(weights, channels, axis=1))
+
+
+@functools.lru_cache(maxsize=64)
+def _image_plan(height, width, out_height, out_width, channels, interpolation):
+    """The taps of one image's resize with each weight spread to the full shape it scales
+    (same-shape products run several times faster than broadcast ones)."""
+    row_indices, row_weights = _taps(height, out_height, interpolation)
+    column_indices, column_weights = _pixel_taps(width, out_width, interpolation, channels)
+    rows_shape, out_shape = (out_height, width * channels), (out_height, out_width * channels)
+    row_weights = [np.ascontiguousarray(np.broadcast_to(w[:, None], rows_shape)) for w in row_weights]
+    column_weights = [np.ascontiguousarray(np.broadcast_to(w, out_shape)) for w in column_weights]
+    return row_indices, row_weights, column_indices, column_weights
+
+
+def resize_image_into(pixels, out, interpolation="bilinear"):
+    """Resizes one ``(height, width, channels)`` image into the float32 array ``out`` (its
+    ``(out_height, out_width, channels)`` is the target), with the numbers of ``resize_images``.
+
+    One image at a time keeps the intermediate rows in the CPU cache, and decoding threads
+    can resize each image as soon as it is decoded.
+
+    Example:
+    >>> out = np.empty((2, 16, 16, 3), "float32")
+    >>> resize_image_into(np.zeros((30, 40, 3), "uint8"), out[0])
+    """
+    height, width, channels = pixels.shape
+    out_height, out_width = out.shape[:2]
+    if interpolation == "nearest" or not out.flags.c_contiguous:
+        out[...] = resize_images(pixels, (out_height, out_width), interpolation)
+        return
+    if (height, width) == (out_height, out_width):
+        out[...] = pixels
+        return
+    # The same products and sums, in the same order, as `_resample` (rows, then columns).
+    row_indices, row_weights, column_indices, column_weights = _image_plan(
+        height, width, out_height, out_width, channels, interpolation)
+    flat = pixels.reshape(height, width * channels)
+    rows = flat[row_indices[0]].astype(np.float32)
+    rows *= row_weights[0]
+    for k in range(1, len(row_indices)):
+        term = flat[row_indices[k]].astype(np.float32)
+        term *= row_weights[k]
+        rows += term
+    target = out.reshape(out_height, out_width * channels)
+    if len(column_indices) == 1:
+        np.multiply(np.take(rows, column_indices[0], axis=1, mode="clip"), column_weights[0], out=target)
+        return
+    first = np.take(rows, column_indices[0], axis=1, mode="clip")  # the indices are in range: skip the checks
+    first *= column_weights[0]
+    for k in range(1, len(column_indices)):
+        term = np.take(rows, column_indices[k], axis=1, mode="clip")
+        term *= column_weights[k]
+        np.add(first, term, out=target if k == len(column_indices) - 1 else first)
 
 
 def _resample_columns(batch, out_width, interpolation):
@@ -168,14 +229,26 @@ def load_image_batch(paths, size, num_channels, interpolation="bilinear", crop_t
                      pad_to_aspect_ratio=False, data_format="channels_last"):
     """Decodes and resizes the files ``paths`` into one array ``(len(paths),) + image shape``.
 
-    Images that already share one size are resized together in one product.
+    Each image is resized into its row of the batch as soon as it is decoded (JPEG colour
+    images through ``pillow_jpeg``'s short path); ``"nearest"`` and the aspect-ratio options
+    decode the whole batch first.
     """
+    if interpolation != "nearest" and not crop_to_aspect_ratio and not pad_to_aspect_ratio:
+        batch = np.empty((len(paths),) + tuple(size) + (num_channels,), np.float32)
+        for row, path in enumerate(paths):
+            resize_image_into(decode_image_file(path, num_channels), batch[row], interpolation)
+    else:
+        batch = _load_and_fit(paths, size, num_channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    if data_format == "channels_first":
+        batch = np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
+    return batch
+
+
+def _load_and_fit(paths, size, num_channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio):
     decoded = [decode_image_file(path, num_channels) for path in paths]
     if not crop_to_aspect_ratio and not pad_to_aspect_ratio and len({d.shape for d in decoded}) == 1:
         batch = resize_images(np.stack(decoded), size, interpolation)
     else:
         batch = np.stack([fit_image(d, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
                           for d in decoded])
-    if data_format == "channels_first":
-        batch = np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
     return batch

@@ -90,6 +90,25 @@ def structure_cache():
             _STRUCTURE_CACHE.clear()
 
 
+@contextlib.contextmanager
+def structure_cache_paused():
+    """While open, no structure walk is remembered or reused, even inside a ``structure_cache``.
+
+    A ``torch.compile``d step runs its walks once, while tracing; letting them read the cache
+    would make the compiled graph depend on (and recompile for) the cache's contents.
+
+    Example:
+    >>> with structure_cache(), structure_cache_paused():
+    ...     model.trainable_weights  # walked, not remembered
+    """
+    depth = _CACHE_DEPTH[0]
+    _CACHE_DEPTH[0] = 0
+    try:
+        yield
+    finally:
+        _CACHE_DEPTH[0] = depth
+
+
 def cached_structure(owner, key, compute):
     """``compute()``, remembered for ``(owner, key)`` while a ``structure_cache`` is open."""
     if not _CACHE_DEPTH[0]:

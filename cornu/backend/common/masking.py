@@ -25,7 +25,8 @@ def set_keras_mask(x, mask):
 
 def get_keras_mask(x):
     mask = getattr(x, "_keras_mask", None)
-    if mask is not None:
+    if mask is not None or not _SIDE_TABLE:
+        # An empty table needs no ``id(x)``: ``torch.compile`` would guard on the tensor's identity.
         return mask
     entry = _SIDE_TABLE.get(id(x))
     if entry is not None and entry[0]() is x:

@@ -20,6 +20,13 @@ def _is_keras_tensor(x):
 
 
 def compute_output_spec(run_on_standins, fn, *args, **kwargs):
+    return compute_output_spec_with_fills(run_on_standins, (_FILL_A, _FILL_B), fn, *args, **kwargs)
+
+
+def compute_output_spec_with_fills(run_on_standins, fills, fn, *args, **kwargs):
+    """``compute_output_spec`` with the two sizes that stand in for unknown dims: a backend
+    whose stand-ins are real arrays (NumPy) passes small ones, so that inferring a shape
+    costs little memory and time."""
     leaves, treedef = optree.tree_flatten((args, kwargs), none_is_leaf=True)
     positions = [i for i, leaf in enumerate(leaves) if isinstance(leaf, KerasTensor)]
     specs = [leaves[i] for i in positions]
@@ -33,10 +40,10 @@ def compute_output_spec(run_on_standins, fn, *args, **kwargs):
         return fn(*a, **k)
 
     with scopes.StatelessScope(), scopes.SymbolicScope():
-        first = run_on_standins(call_with, specs, _FILL_A)
+        first = run_on_standins(call_with, specs, fills[0])
         if not has_unknown:
             return first
-        second = run_on_standins(call_with, specs, _FILL_B)
+        second = run_on_standins(call_with, specs, fills[1])
     return optree.tree_map(_merge, first, second, none_is_leaf=True)
 
 

@@ -4,8 +4,16 @@ scope, deferred initialization, autocasting, and tensor-like operators."""
 import numpy as np
 
 from cornu.backend.common import global_state
+from cornu.backend.common import load_budget
 from cornu.backend.common import scopes
 from cornu.backend.common.dtypes import standardize_dtype
+
+
+def _itemsize_dtype(dtype):
+    # bfloat16 and float8 names are not NumPy dtypes; they are as wide as these.
+    if dtype == "bfloat16":
+        return "float16"
+    return "uint8" if dtype.startswith("float8") or dtype.startswith("int4") or dtype.startswith("uint4") else dtype
 
 
 def standardize_shape(shape):
@@ -136,6 +144,8 @@ class VariableBase:
             self._shape = standardize_shape(shape)
             self._dtype = standardize_dtype(dtype)
             self._initializer = initializer
+            load_budget.charge_array(self._shape, np.dtype(_itemsize_dtype(self._dtype)).itemsize,
+                                     f"variable '{self._path}' of shape {self._shape}")
             if scopes.in_stateless_scope():
                 scopes.get_stateless_scope().defer_initialization(self)
             else:

@@ -8,7 +8,7 @@ import ml_dtypes
 import numpy as np
 import torch
 
-from cornu.backend.common import scopes, symbolic
+from cornu.backend.common import load_budget, scopes, symbolic
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import VariableBase
@@ -27,6 +27,9 @@ TORCH_DTYPES = {
     "int16": torch.int16, "int32": torch.int32, "int64": torch.int64,
     "bool": torch.bool, "complex64": torch.complex64, "complex128": torch.complex128,
 }
+
+
+_PYTHON_SCALARS = (bool, int, float)
 
 
 def to_torch_dtype(dtype):
@@ -68,7 +71,8 @@ class Variable(VariableBase):
 
     @property
     def value(self):
-        value = super().value
+        # The base getter called directly: ``torch.compile`` cannot trace ``super().value``.
+        value = _BASE_VALUE(self)
         if _META_RUN[0] and value.device.type != "meta":
             return torch.empty(value.shape, dtype=value.dtype, device="meta")
         return value
@@ -83,6 +87,9 @@ class Variable(VariableBase):
         return func(*args, **kwargs)
 
 
+_BASE_VALUE = VariableBase.value.fget
+
+
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if type(x) is torch.Tensor or isinstance(x, torch.Tensor):
         if dtype is None:
@@ -91,8 +98,20 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return x if x.dtype == tdtype else x.to(tdtype)
     if isinstance(x, Variable):
         return convert_to_tensor(x.value, dtype)
+    if type(x) in _PYTHON_SCALARS:
+        # Straight to a tensor, without NumPy: ``torch.compile`` traces this (it cannot trace
+        # an ndarray's dtype). Ints reach narrow int dtypes through int64, so that they wrap
+        # around as they do through NumPy.
+        tdtype = to_torch_dtype(dtype if dtype is not None else result_type(type(x)))
+        device = _DEVICE_STACK[-1] if _DEVICE_STACK else DEFAULT_DEVICE
+        if type(x) is not int or tdtype.is_floating_point or tdtype in (torch.int64, torch.bool):
+            return torch.tensor(x, dtype=tdtype, device=device)
+        if -(2**63) <= x < 2**63:
+            return torch.tensor(x, dtype=torch.int64, device=device).to(tdtype)
     if isinstance(x, KerasTensor):
         x.__array__()
+    if torch.compiler.is_compiling():
+        return _traced_constant(x, dtype)
     if dtype is None:
         if isinstance(x, (bool, int, float, complex)):
             dtype = result_type(type(x))
@@ -116,6 +135,19 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if dtype is not None:
         t = t.to(to_torch_dtype(dtype))
     return t
+
+
+def _traced_constant(x, dtype):
+    """An array or list constant inside a ``torch.compile``d function: the graph holds it as a
+    tensor (the NumPy path reads ``ndarray.dtype``, which the compiler cannot trace). Python
+    lists of ints become int32 and of floats floatx, as outside; lists holding tensors are
+    stacked (``as_tensor`` would cut their gradients)."""
+    if isinstance(x, (list, tuple)) and any(isinstance(v, torch.Tensor) for v in _flat(x)):
+        return torch.stack([convert_to_tensor(v, dtype) for v in x])
+    t = torch.as_tensor(x, device=_DEVICE_STACK[-1] if _DEVICE_STACK else DEFAULT_DEVICE)
+    if dtype is None and isinstance(x, (list, tuple)):
+        dtype = "int32" if t.dtype == torch.int64 else (result_type(float) if t.is_floating_point() else None)
+    return t if dtype is None else t.to(to_torch_dtype(dtype))
 
 
 def _flat(x):
@@ -166,7 +198,11 @@ def _run_on_standins(fn, specs, fill):
             out = fn(make("meta"))
         except Exception:
             _META_RUN[0] = False
-            # Some kernels have no meta implementation: run on small real zeros.
+            # Some kernels have no meta implementation: run on small real zeros (during a model
+            # load, only if they fit its budget).
+            load_budget.check_fits([(tuple(fill if d is None else d for d in s.shape),
+                                     torch.empty((), dtype=to_torch_dtype(s.dtype)).element_size()) for s in specs],
+                                   "the stand-in tensors torch needs to infer a layer's output shape")
             with scopes.StatelessScope():
                 out = fn([t.zero_() for t in make(DEFAULT_DEVICE)])
         finally:

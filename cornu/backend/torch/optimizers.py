@@ -104,6 +104,9 @@ def _fused_adam(params, grads, m, v, alpha, optimizer):
         lr=float(alpha), beta1=float(optimizer.beta_1), beta2=float(optimizer.beta_2), weight_decay=0.0,
         eps=float(optimizer.epsilon), amsgrad=False, maximize=False,
     )
+    # The fused kernel writes in place without bumping the tensors' version counters; caches
+    # keyed by a weight's version (the torch call plan's stored LSTM weights) must see the change.
+    torch.autograd.graph.increment_version(params)
 
 
 @without_grad

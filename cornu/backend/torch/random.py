@@ -16,6 +16,10 @@ def _seed_int(seed):
 
 
 def _generator(seed):
+    if torch.compiler.is_compiling():
+        # Inside a compiled step the seed's value is not known while tracing: draw from torch's
+        # global generator, which compiled graphs advance themselves.
+        return None
     g = torch.Generator(device=DEFAULT_DEVICE)
     g.manual_seed(_seed_int(seed))
     return g

@@ -6,6 +6,7 @@ import optree
 import torch
 
 from cornu.backend.common.eager_runner import EagerRunner
+from cornu.backend.torch.compiled_step import compiled_train_step
 
 SUPPORTS_TRAINING = True
 SUPPORTS_JIT_COMPILE = True
@@ -20,6 +21,10 @@ def _detached(tensors):
 
 
 def train_step(model, trainable, x, y, sample_weight, update_metrics):
+    if model.jit_compile and not model.run_eagerly and not torch.compiler.is_compiling():
+        logs = compiled_train_step(model, trainable, x, y, sample_weight, update_metrics)
+        if logs is not None:
+            return logs
     y_pred = model(x, training=True)
     loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
     params = [v.value for v in trainable]
@@ -47,6 +52,15 @@ class Runner(EagerRunner):
     concatenate = staticmethod(torch.cat)
 
     def prepare(self, step):
-        if self.kind == "train" and self.model.jit_compile:
+        # The default training step compiles itself, functionally (``compiled_step``); a
+        # user's ``train_step`` override is compiled as a whole, as Keras does.
+        if self.kind == "train" and self.model.jit_compile and not _is_default_train_step(self.model, step):
             return torch.compile(step)
         return step
+
+
+def _is_default_train_step(model, step):
+    """Whether ``step`` is the trainer's default training step, which the trainer hands to the
+    runner as ``functools.partial(model._train_step_with, trainable_variables)``."""
+    func = getattr(step, "func", None)
+    return func is not None and func == getattr(model, "_train_step_with", None)

@@ -7,32 +7,41 @@ a bin-averaging matrix, the maximum as a gather of each bin (padded to the wides
 by repeating its last index, which leaves the maximum unchanged) and a reduction.
 """
 
-import math
-
 import numpy as np
 
 from cornu import backend, ops
+from cornu.backend.common.load_budget import charge_array
 from cornu.layers.convolutional import arguments
 from cornu.layers.layer import Layer
 
 
+def _bin_edges(length, output_length):
+    # Exact integer floor/ceil of i * n / m for every cell at once (no Python loop over the cells).
+    cells = np.arange(output_length, dtype=np.int64)
+    return (cells * length) // output_length, -((-(cells + 1) * length) // output_length)
+
+
 def adaptive_bins(length, output_length):
     """The ``(start, end)`` input range of each of the ``output_length`` output cells."""
-    return [(math.floor(i * length / output_length), math.ceil((i + 1) * length / output_length))
-            for i in range(output_length)]
+    starts, ends = _bin_edges(length, output_length)
+    return list(zip(starts.tolist(), ends.tolist()))
 
 
 def _average_matrix(length, output_length):
-    matrix = np.zeros((length, output_length), dtype="float64")
-    for i, (start, end) in enumerate(adaptive_bins(length, output_length)):
-        matrix[start:end, i] = 1.0 / (end - start)
-    return matrix
+    # The sizes come from the model's config: a load charges the matrix before building it.
+    charge_array((length, output_length), 8, f"the {length}x{output_length} adaptive average pooling matrix")
+    starts, ends = _bin_edges(length, output_length)
+    rows = np.arange(length, dtype=np.int64)[:, None]
+    inside = (rows >= starts[None, :]) & (rows < ends[None, :])
+    return inside / (ends - starts)[None, :].astype("float64")
 
 
 def _max_indices(length, output_length):
-    bins = adaptive_bins(length, output_length)
-    width = max(end - start for start, end in bins)
-    return np.array([[min(start + k, end - 1) for k in range(width)] for start, end in bins], dtype="int32")
+    starts, ends = _bin_edges(length, output_length)
+    width = int((ends - starts).max())
+    charge_array((output_length, width), 4, f"the {output_length}x{width} adaptive max pooling indices")
+    indices = np.minimum(starts[:, None] + np.arange(width, dtype=np.int64)[None, :], (ends - 1)[:, None])
+    return indices.astype("int32")
 
 
 def adaptive_average_pool_axis(x, axis, output_length):

@@ -5,12 +5,16 @@ is read: the JSON configs (``model_config``, ``training_config``) must be one
 string of at most ``MAX_JSON_BYTES``; name lists (``layer_names``,
 ``weight_names``, possibly split into ``layer_names0``, ``layer_names1``, ...
 as Keras does for long lists) hold at most ``MAX_NAMES`` strings of at most
-``MAX_NAME_BYTES`` each.
+``MAX_NAME_BYTES`` each. Every read is charged to the load budget first, and
+variable-length strings are read under a memory ceiling (see ``h5_reads``):
+their lengths are stored in the file, and the HDF5 library allocates them
+before checking them.
 """
 
 import h5py
 import numpy as np
 
+from cornu.saving.h5_reads import read_attribute
 from cornu.saving.legacy_h5.errors import LegacyH5Error
 
 MAX_JSON_BYTES = 64 << 20
@@ -74,7 +78,7 @@ def read_text(obj, name, limit=None):
             f"The {_where(obj, name)} is {stored} bytes, more than the {limit} bytes cornu reads from a model "
             "file. Real model configs are far smaller; the file is damaged or crafted to exhaust memory."
         )
-    text = _to_text(obj.attrs[name], obj, name)
+    text = _to_text(read_attribute(obj, name, _where(obj, name), max_items=1), obj, name)
     if len(text) > limit:  # variable-length strings: their size is known only once read
         raise LegacyH5Error(
             f"The {_where(obj, name)} is {len(text)} characters, more than the {limit} cornu reads from a model "
@@ -95,7 +99,7 @@ def _read_name_list(obj, name):
         )
     if not variable and dtype.kind == "S" and dtype.itemsize > MAX_NAME_BYTES:
         raise LegacyH5Error(f"The {_where(obj, name)} holds names of {dtype.itemsize} bytes; too long for a name.")
-    values = np.asarray(obj.attrs[name]).reshape(-1)
+    values = np.asarray(read_attribute(obj, name, _where(obj, name), max_items=MAX_NAMES)).reshape(-1)
     if values.dtype.kind == "f" and values.size == 0:  # Keras writes an empty list as an empty float array
         return []
     names = [_to_text(v, obj, name) for v in values]

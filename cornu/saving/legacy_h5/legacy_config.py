@@ -22,6 +22,8 @@ which only builds registered classes.
 
 import copy
 
+from cornu.saving.excerpt import short_excerpt
+
 _LAMBDA_ONLY_KEYS = ("module", "function_type", "output_shape_module", "output_shape_type")
 
 
@@ -48,7 +50,7 @@ def _convert_node(node):
     if not isinstance(node, list) or not all(isinstance(e, list) and len(e) in (3, 4) for e in node):
         raise ValueError(
             "A layer's `inbound_nodes` entry in the model config is neither a Keras 3 node nor a tf.keras 2 list "
-            f"of [layer_name, node_index, tensor_index, kwargs]. Received: {str(node)[:200]}"
+            f"of [layer_name, node_index, tensor_index, kwargs]. Received: {short_excerpt(node)}"
         )
     tensors = [_tensor_ref(e[0], e[1], e[2]) for e in node]
     kwargs = _convert_kwargs(node[0][3]) if node and len(node[0]) == 4 else {}
@@ -114,7 +116,7 @@ def convert_model_config(config):
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise ValueError(
             "The model config of the `.h5` file is not a Keras model config (a dict with 'class_name' and "
-            f"'config'). Received: {str(config)[:200]}"
+            f"'config'). Received: {short_excerpt(config)}"
         )
     config = copy.deepcopy(config)
     stack = [config]

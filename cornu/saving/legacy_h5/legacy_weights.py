@@ -11,8 +11,9 @@ untouched.
 """
 
 import h5py
-import numpy as np
 
+from cornu.saving.excerpt import short_excerpt
+from cornu.saving.h5_reads import UnboundedReadError, read_dataset
 from cornu.saving.legacy_h5.attributes import read_names
 from cornu.saving.legacy_h5.errors import LegacyH5Error
 
@@ -29,10 +30,11 @@ def legacy_weights(layer):
 
 def _child_group(group, name, what):
     if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
-        raise LegacyH5Error(f"The {what} name {name!r} in '{group.name}' is not a relative path inside the group.")
+        raise LegacyH5Error(f"The {what} name {short_excerpt(name, limit=120)} in '{group.name}' is not a relative "
+                            "path inside the group.")
     if name not in group:
         raise LegacyH5Error(
-            f"The file lists {what} '{name}' in '{group.name}' but has no such entry. The file is damaged or was "
+            f"The file lists {what} {short_excerpt(name, limit=120)} in '{group.name}' but has no such entry. The file is damaged or was "
             "not written by Keras."
         )
     return group[name]
@@ -50,7 +52,10 @@ def read_layer_values(layer_group):
         dataset = _child_group(layer_group, name, "weight")
         if not isinstance(dataset, h5py.Dataset):
             raise LegacyH5Error(f"The weight '{name}' of '{layer_group.name}' is a group, not an array.")
-        values.append(np.asarray(dataset[()]))
+        try:
+            values.append(read_dataset(dataset, f"the weight '{name}' of '{layer_group.name}'"))
+        except UnboundedReadError as e:
+            raise LegacyH5Error(str(e)) from e
     return values
 
 
@@ -59,7 +64,8 @@ def _saved_layers(group):
     for name in read_names(group, "layer_names"):
         layer_group = _child_group(group, name, "layer")
         if not isinstance(layer_group, h5py.Group):
-            raise LegacyH5Error(f"The layer entry '{name}' of '{group.name}' is an array, not a group.")
+            raise LegacyH5Error(f"The layer entry {short_excerpt(name, limit=120)} of '{group.name}' is an array, "
+                                "not a group.")
         values = read_layer_values(layer_group)
         if values:
             saved.append((name, values))

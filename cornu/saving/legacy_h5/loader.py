@@ -3,7 +3,8 @@
 A file is checked before anything is built from it: the HDF5 structure
 passes the same checks as ``.weights.h5`` files (no links, external storage,
 virtual datasets, plugin filters or size bombs), the JSON attributes are
-bounded in size and depth, the model is rebuilt only from registered classes
+bounded in size and depth, everything read is charged to the load budget
+(see ``cornu.saving.load_budget``), the model is rebuilt only from registered classes
 (Lambda bytecode only with ``safe_mode=False``), and every weight's shape is
 checked against the built model.
 """
@@ -14,6 +15,9 @@ import warnings
 
 import h5py
 
+from cornu.saving import safe_files
+from cornu.saving.json_cost import charge_json
+from cornu.saving.load_budget import loading
 from cornu.saving.legacy_h5.attributes import read_text
 from cornu.saving.legacy_h5.errors import LegacyH5Error
 from cornu.saving.legacy_h5.legacy_config import convert_model_config
@@ -26,6 +30,7 @@ from cornu.saving.weights_store import check_h5_file
 def _parse_json(text, what, source):
     from cornu.serialization.keras_objects import MAX_CONFIG_DEPTH, _config_depth_exceeds, config_from_json
 
+    charge_json(text, f"the {what}")
     try:
         value = config_from_json(text)
     except json.JSONDecodeError as e:
@@ -41,7 +46,12 @@ def _parse_json(text, what, source):
 def _open(filepath, source):
     if isinstance(filepath, h5py.File):
         return filepath, False
+    opened = None
+    if isinstance(filepath, (str, os.PathLike)) and os.path.lexists(filepath):
+        opened = safe_files.open_regular(filepath)  # a pipe or device would block or never end
     try:
+        if opened is not None:  # h5py opens exactly the checked file, by its descriptor's path
+            return safe_files.reopen_by_descriptor(opened, lambda path: h5py.File(path, "r")), True
         return h5py.File(filepath, "r"), True
     except FileNotFoundError:
         raise
@@ -80,7 +90,12 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
     >>> model.predict(x)
     """
     name = getattr(filepath, "filename", None) or getattr(filepath, "name", None)
-    source = repr(str(name if isinstance(name, str) else filepath))
+    name = name if isinstance(name, str) else filepath
+    with loading(name):
+        return _load(filepath, custom_objects, compile, safe_mode, repr(str(name)))
+
+
+def _load(filepath, custom_objects, compile, safe_mode, source):
     h5_file, opened = _open(filepath, source)
     try:
         check_h5_file(h5_file, source)

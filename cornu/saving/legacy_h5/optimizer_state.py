@@ -8,6 +8,8 @@ optimizer, as in Keras.
 
 import warnings
 
+from cornu.backend.common.load_budget import LoadBudgetExceeded
+
 from cornu.saving.legacy_h5.legacy_weights import read_layer_values
 
 
@@ -33,6 +35,8 @@ def load_optimizer_state(h5_file, model, source="the file"):
             if not getattr(optimizer, "built", False):
                 optimizer.build(model.trainable_variables)
             variables = list(optimizer.variables)
+        except LoadBudgetExceeded:
+            raise
         except Exception as e:
             warnings.warn(f"Could not build the optimizer to restore its state from {source} ({e}); it starts "
                           "fresh.", stacklevel=3)

@@ -12,6 +12,9 @@ cannot be rebuilt leaves the model uncompiled with a warning.
 import inspect
 import warnings
 
+from cornu.backend.common.load_budget import LoadBudgetExceeded
+from cornu.saving.excerpt import short_excerpt
+
 _RENAMED_OPTIMIZER_ARGS = {"lr": "learning_rate"}
 
 
@@ -22,7 +25,7 @@ def _optimizer(config, custom_objects, safe_mode):
     if isinstance(config, str):
         return optimizers.get(config)
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
-        raise ValueError(f"`optimizer_config` must be a dict with a 'class_name'. Received: {str(config)[:200]}")
+        raise ValueError(f"`optimizer_config` must be a dict with a 'class_name'. Received: {short_excerpt(config)}")
     class_name = config["class_name"]
     if class_name.startswith("Custom>"):  # how tf.keras 2.11-2.15 registered its built-in optimizers
         class_name = class_name[len("Custom>"):]
@@ -61,7 +64,7 @@ def _loss(config, custom_objects):
         return {k: _loss(v, custom_objects) for k, v in config.items()}
     if isinstance(config, list):
         return [_loss(v, custom_objects) for v in config]
-    raise ValueError(f"Loss config not understood. Received: {str(config)[:200]}")
+    raise ValueError(f"Loss config not understood. Received: {short_excerpt(config)}")
 
 
 def _metric(config, custom_objects):
@@ -79,7 +82,7 @@ def _metric(config, custom_objects):
         return {k: _metric(v, custom_objects) for k, v in config.items()}
     if isinstance(config, list):
         return [_metric(v, custom_objects) for v in config]
-    raise ValueError(f"Metric config not understood. Received: {str(config)[:200]}")
+    raise ValueError(f"Metric config not understood. Received: {short_excerpt(config)}")
 
 
 def _unwrap_single_output(model, value):
@@ -99,7 +102,7 @@ def compile_args(training_config, model, custom_objects=None, safe_mode=True):
     'mse'
     """
     if not isinstance(training_config, dict):
-        raise ValueError(f"`training_config` must be a dict. Received: {str(training_config)[:200]}")
+        raise ValueError(f"`training_config` must be a dict. Received: {short_excerpt(training_config)}")
     return {
         "optimizer": _optimizer(training_config.get("optimizer_config"), custom_objects, safe_mode),
         "loss": _loss(training_config.get("loss"), custom_objects),
@@ -121,10 +124,13 @@ def compile_from_training_config(model, training_config, custom_objects=None, sa
     """
     try:
         model.compile(**compile_args(training_config, model, custom_objects, safe_mode))
+    except LoadBudgetExceeded:  # not a config problem: the whole load is refused
+        raise
     except Exception as e:  # an unknown optimizer/loss/metric: Keras warns and returns the model uncompiled
         warnings.warn(
             f"The model in {source} was loaded but *not* compiled: its training configuration could not be "
-            f"rebuilt ({type(e).__name__}: {e}). Compile it manually, or pass `compile=False`.",
+            f"rebuilt ({type(e).__name__}: {short_excerpt(str(e), 300)}). Compile it manually, or pass "
+            "`compile=False`.",
             stacklevel=3,
         )
         return False

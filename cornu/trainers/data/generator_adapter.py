@@ -1,6 +1,7 @@
 """Batches from a Python generator object yielding ``x``, ``(x, y)`` or ``(x, y, sample_weight)``."""
 
 from cornu.trainers.data.array_conversion import batch_for_backend
+from cornu.trainers.data.batch_errors import add_batch_note
 from cornu.trainers.data.data_adapter import DataAdapter
 from cornu.trainers.data.packing import standardize_batch
 
@@ -33,12 +34,20 @@ class GeneratorDataAdapter(DataAdapter):
             ) from None
         self._first = batch_for_backend(standardize_batch(first, source="generator"))
         self._first_pending = True
+        self._position = 0  # of the batch last taken from the generator (its passes are one long pass)
 
     def _read(self):
         if self._first_pending:
             self._first_pending = False
             yield self._first
-        for batch in self._generator:
+        while True:
+            self._position += 1
+            try:
+                batch = next(self._generator)
+            except StopIteration:
+                return
+            except Exception as error:
+                raise add_batch_note(error, "generator", self._position)
             yield batch_for_backend(standardize_batch(batch, source="generator"))
 
     def get_numpy_iterator(self):

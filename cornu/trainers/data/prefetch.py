@@ -4,6 +4,8 @@ that is cheaper."""
 import queue
 import threading
 
+from cornu.trainers.data.batch_errors import add_wait_note
+
 _BATCH, _END, _ERROR = "batch", "end", "error"
 _POLL_SECONDS = 0.05
 
@@ -63,6 +65,7 @@ class BatchPrefetcher:
                 continue
 
     def __iter__(self):
+        delivered = 0
         while True:
             try:
                 kind, value = self._queue.get(timeout=_POLL_SECONDS)
@@ -70,10 +73,13 @@ class BatchPrefetcher:
                 if not self._thread.is_alive() and self._queue.empty():
                     return  # closed, or the thread died without a word
                 continue
+            except Exception as error:  # raised here by a signal handler, e.g. torch's for a dead worker
+                raise add_wait_note(error, delivered)
             if kind == _END:
                 return
             if kind == _ERROR:
                 raise value
+            delivered += 1
             yield value
 
     def close(self):

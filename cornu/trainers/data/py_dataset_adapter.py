@@ -7,6 +7,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.trainers.data.array_conversion import batch_for_backend
+from cornu.trainers.data.batch_errors import add_batch_note
 from cornu.trainers.data.class_weight import add_class_weight
 from cornu.trainers.data.data_adapter import DataAdapter
 from cornu.trainers.data.packing import standardize_batch
@@ -57,8 +58,16 @@ class PyDatasetAdapter(DataAdapter):
                 self._dataset, indices, self._workers, self._use_multiprocessing, self._max_queue_size
             )
         else:
-            items = (self._dataset[index] for index in indices)
+            items = self._read_inline(indices)
         return self._standardized(items)
+
+    def _read_inline(self, indices):
+        for position, index in enumerate(indices):
+            try:
+                batch = self._dataset[index]
+            except Exception as error:
+                raise add_batch_note(error, "PyDataset", position, index)
+            yield batch
 
     def _standardized(self, items):
         try:
@@ -70,7 +79,11 @@ class PyDatasetAdapter(DataAdapter):
     def peek(self):
         if self._dataset.num_batches == 0:
             raise ValueError("The PyDataset has no batches: its `num_batches` (or `len`) is 0.")
-        return self._standardize(self._dataset[0])
+        try:
+            first = self._dataset[0]
+        except Exception as error:
+            raise add_batch_note(error, "PyDataset", 0, 0)
+        return self._standardize(first)
 
     def on_epoch_begin(self):
         self._dataset.on_epoch_begin()

@@ -146,3 +146,22 @@ def test_constructor_signature_matches_keras(keras_ref):
     ours = inspect.signature(TimeDistributed.__init__).parameters
     theirs = inspect.signature(keras_ref.layers.TimeDistributed.__init__).parameters
     assert list(ours) == list(theirs)
+
+
+def test_a_saved_model_records_the_outer_build_shape_and_loads_both_ways(keras_ref, tmp_path):
+    """The wrapper builds its child on (batch, ...): the build config still holds the
+    (batch, time, ...) shape it was built with, as Keras writes it."""
+    import json
+    import zipfile
+
+    inputs = cornu.Input((4, 3))
+    model = cornu.Model(inputs, TimeDistributed(layers.Dense(2))(inputs))
+    path = str(tmp_path / "td.keras")
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        saved = json.loads(zf.read("config.json"))["config"]["layers"][1]["build_config"]
+    assert saved == {"input_shape": [None, 4, 3]}
+    x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
+    expected = backend.convert_to_numpy(model(x))
+    assert_close(backend.convert_to_numpy(cornu.saving.load_model(path)(x)), expected)
+    assert_close(np.asarray(keras_ref.saving.load_model(path)(x)), expected)

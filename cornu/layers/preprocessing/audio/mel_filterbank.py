@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from cornu.backend.common.load_budget import charge_array
+
 # The HTK mel scale: mel(f) = 1127 * ln(1 + f / 700).
 _MEL_BREAK_FREQUENCY_HERTZ = 700.0
 _MEL_HIGH_FREQUENCY_Q = 1127.0
@@ -36,6 +38,8 @@ def linear_to_mel_weight_matrix(
     (9, 4)
     >>> spectrogram_mel = spectrogram @ matrix  # (..., 9) -> (..., 4)
     """
+    # Both sizes come from a layer's config: a model load charges the matrix (and its temporaries).
+    charge_array((num_spectrogram_bins, num_mel_bins + 2), 8 * 4, "the mel filterbank matrix")
     bin_frequencies = np.linspace(0.0, sampling_rate / 2.0, num_spectrogram_bins)[1:]
     bin_mels = hertz_to_mel(bin_frequencies)[:, None]
     # num_mel_bins + 2 equally spaced mel edges: band i rises from edge i, peaks at i + 1, falls to i + 2.

@@ -1,9 +1,16 @@
 """``RandomContrast``: scales each image's pixels away from (or towards) its per-channel mean."""
 
+from cornu.layers.preprocessing.image import host_image_ops
 from cornu.layers.preprocessing.image.color_utils import images_of, per_image_shape, seed_for
 from cornu.layers.preprocessing.image.pixel_value_layer import PixelValueLayer
 from cornu.random.seed_generator import SeedGenerator
 from cornu.serialization.registry import keras_export
+
+
+def _weak_bounds(value_range):
+    """Whether ``value_range`` holds two Python numbers (clipping then keeps the images' dtype)."""
+    return len(value_range) == 2 and all(type(v) in (int, float) for v in value_range)
+
 
 @keras_export("keras.layers.RandomContrast")
 class RandomContrast(PixelValueLayer):
@@ -52,6 +59,10 @@ class RandomContrast(PixelValueLayer):
         spatial_axes = (-3, -2) if self.data_format == "channels_last" else (-2, -1)
         mean = ns.numpy.mean(images, axis=spatial_axes, keepdims=True)
         factor = ns.cast(transformation["contrast_factor"], self.compute_dtype)
+        if ns.is_numpy and self.data_format == "channels_last" and _weak_bounds(self.value_range):
+            outputs = host_image_ops.adjust_contrast(images, mean, factor, *self.value_range)
+            if outputs is not None:
+                return outputs
         outputs = (images - mean) * factor + mean
         return ns.numpy.clip(outputs, self.value_range[0], self.value_range[1])
 

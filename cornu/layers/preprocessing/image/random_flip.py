@@ -1,6 +1,7 @@
 """``RandomFlip``: flips each image horizontally and/or vertically with probability 1/2."""
 
 from cornu.layers.preprocessing.image import bounding_boxes as box_utils
+from cornu.layers.preprocessing.image import host_image_ops
 from cornu.layers.preprocessing.image.base_image_layer import BaseImagePreprocessingLayer
 from cornu.random.seed_generator import SeedGenerator
 from cornu.serialization.registry import keras_export
@@ -59,6 +60,11 @@ class RandomFlip(BaseImagePreprocessingLayer):
         if unbatched:
             inputs = n.expand_dims(inputs, 0)
         width_axis, height_axis = (-2, -3) if self.data_format == "channels_last" else (-1, -2)
+        if self.backend.is_numpy and self.mode in (HORIZONTAL, VERTICAL):
+            axis = width_axis if self.mode == HORIZONTAL else height_axis
+            flipped = host_image_ops.flip_selected(inputs, flips, axis)
+            if flipped is not None:
+                return n.squeeze(flipped, 0) if unbatched else flipped
         if self.mode in (HORIZONTAL, HORIZONTAL_AND_VERTICAL):
             inputs = n.where(flips, n.flip(inputs, axis=width_axis), inputs)
         if self.mode in (VERTICAL, HORIZONTAL_AND_VERTICAL):

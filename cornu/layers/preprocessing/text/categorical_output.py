@@ -45,3 +45,53 @@ def encode_ids(ns, ids, output_mode, depth, idf_weights=None):
     if output_mode == "count":
         return counts
     return ns.numpy.multiply(counts, ns.convert_to_tensor(idf_weights, dtype="float32"))
+
+
+def pad_ids(ids, counts, width, fill):
+    """Rows of ``width`` ids from a flat ``ids`` array holding ``counts[i]`` ids for row ``i``:
+    cut after ``width``, padded with ``fill`` (NumPy, int64).
+
+    Example:
+    >>> pad_ids(np.array([5, 6, 7]), np.array([2, 0, 1]), 3, 0)
+    array([[5, 6, 0],
+           [0, 0, 0],
+           [7, 0, 0]])
+    """
+    out = np.full((len(counts), width), fill, dtype=np.int64)
+    if width == 0 or not len(ids):
+        return out
+    if int(counts.max()) > width:
+        position = np.arange(len(ids)) - np.repeat(np.cumsum(counts) - counts, counts)
+        ids = ids[position < width]
+        counts = np.minimum(counts, width)
+    out[np.arange(width) < counts[:, None]] = ids
+    return out
+
+
+def encode_rows(ids, counts, output_mode, depth, idf_weights=None):
+    """``multi_hot``, ``count`` or ``tf_idf`` rows (NumPy) from a flat ``ids`` array holding
+    ``counts[i]`` ids for row ``i``; the same values as ``encode_ids`` on the padded ids.
+
+    Example:
+    >>> encode_rows(np.array([1, 1, 3, 2]), np.array([3, 1]), "count", 4)
+    array([[0, 2, 0, 1],
+           [0, 0, 1, 0]])
+    """
+    rows = np.repeat(np.arange(len(counts)), counts)
+    keep = (ids >= 0) & (ids < depth)
+    if not keep.all():
+        rows, ids = rows[keep], ids[keep]
+    if output_mode == "multi_hot":
+        out = np.zeros((len(counts), depth), dtype=np.int64)
+        out[rows, ids] = 1
+        return out
+    cells = rows * depth + ids
+    if output_mode == "count":
+        counted = np.bincount(cells, minlength=len(counts) * depth).astype(np.int64, copy=False)
+        return counted.reshape(len(counts), depth)
+    # tf_idf: float32 counts (exact) times the weight, written only where a count is (the rest of a
+    # large output stays untouched zero pages until read).
+    out = np.zeros(len(counts) * depth, dtype=np.float32)
+    np.add.at(out, cells, np.float32(1))
+    out[cells] = out[cells] * np.asarray(idf_weights, dtype=np.float32)[ids]
+    return out.reshape(len(counts), depth)

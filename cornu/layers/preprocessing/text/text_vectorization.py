@@ -7,10 +7,12 @@ import numpy as np
 
 from cornu import backend
 from cornu.backend.common.keras_tensor import KerasTensor
+from cornu.backend.common.load_budget import charge as charge_load_budget
 from cornu.layers.preprocessing.data_layer import DataLayer
-from cornu.layers.preprocessing.text import text_standardize, vocabulary_io
+from cornu.layers.preprocessing.text import byte_spans, categorical_output, text_standardize, vocabulary_io
 from cornu.layers.preprocessing.text.adapt_data import adapt_batches
 from cornu.layers.preprocessing.text.index_lookup import OUTPUT_MODES, HostState, refuse_sparse
+from cornu.layers.preprocessing.text.span_vocabulary import SpanVocabulary
 from cornu.layers.preprocessing.text.string_lookup import StringLookup
 from cornu.serialization.registry import keras_export
 
@@ -65,6 +67,8 @@ class TextVectorization(DataLayer):
         self._standardize = standardize
         self._split = split
         self._ngrams_arg = ngrams
+        if isinstance(ngrams, int):  # a loaded config's `ngrams` is data: count the tuple it becomes
+            charge_load_budget(40 * max(ngrams, 0), "the n-gram sizes of TextVectorization (`ngrams`)")
         self._ngrams = tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams
         self._ragged = ragged
         self._output_mode = output_mode
@@ -74,7 +78,7 @@ class TextVectorization(DataLayer):
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
         self.autocast = False
-        self._host = HostState(byte_table=None)
+        self._host = HostState(byte_table=None, span_vocabulary=None)
         self._lookup_layer = StringLookup(
             max_tokens=max_tokens, vocabulary=vocabulary, idf_weights=idf_weights,
             pad_to_max_tokens=pad_to_max_tokens, mask_token="", output_mode=output_mode, sparse=sparse,
@@ -97,6 +101,9 @@ class TextVectorization(DataLayer):
                                                       self._standardize, with_lengths)
             if fast is not None:
                 return fast
+        spans = self._spans(inputs)
+        if spans is not None:  # n-grams: made from byte spans, one Python object per n-gram
+            return spans.tokens(), spans.counts
         documents, _ = self._documents(inputs)
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
         return list(itertools.chain.from_iterable(documents)), lengths
@@ -183,22 +190,68 @@ class TextVectorization(DataLayer):
             return np.asarray(x)
         return super()._convert_one(x)
 
+    def _span_vocabulary(self):
+        """The vocabulary as a ``SpanVocabulary`` (NumPy lookups of byte spans), made once per vocabulary."""
+        table = self._byte_table()
+        if self._host.span_vocabulary is None or self._host.span_vocabulary[0] is not table:
+            self._host.span_vocabulary = (table, SpanVocabulary(list(table), list(table.values()),
+                                                                self._lookup_layer._oov_start_index()))
+        return self._host.span_vocabulary[1]
+
+    def _spans(self, inputs):
+        """The ``TokenSpans`` of the tokens (or n-grams) of ``inputs``; None where the byte-span
+        path does not apply (a callable or a split other than whitespace, a newline in a line)."""
+        if self._split != "whitespace" or callable(self._standardize) or (
+                self._ngrams is not None and min(self._ngrams, default=1) < 1):
+            return None
+        lines = text_standardize.to_lines(self._host_array(inputs), self._split).reshape(-1)
+        text = byte_spans.joined_buffer(lines, self._standardize) if lines.size else None
+        if text is None:
+            return None
+        spans = byte_spans.token_spans(text, lines.size)
+        return spans if self._ngrams is None else byte_spans.ngram_spans(spans, self._ngrams)
+
+    def _span_ids(self, inputs):
+        """The ids of all tokens (or n-grams) of ``inputs`` in order and the number of each line,
+        found without a Python object per token; None where this path does not apply."""
+        spans = self._spans(inputs)
+        if spans is None:
+            return None
+        return self._span_vocabulary().lookup(spans.buffer, spans.starts, spans.lengths), spans.counts
+
+    @staticmethod
+    def _host_array(inputs):
+        if backend.is_tensor(inputs):
+            return np.asarray(backend.convert_to_numpy(inputs))
+        if hasattr(inputs, "numpy") and not isinstance(inputs, np.ndarray):  # a TensorFlow tensor
+            return np.asarray(inputs.numpy())
+        return inputs if isinstance(inputs, np.ndarray) else np.asarray(inputs)
+
     def call(self, inputs):
         lookup = self._lookup_layer
         lookup._ensure_known_vocab_size()
-        flat, lengths = self._token_stream(inputs)
-        table = self._byte_table()
-        ids = np.fromiter(map(table.get, flat, itertools.repeat(lookup._oov_start_index())), dtype=np.int64,
-                          count=len(flat))
-        int_mode = self._output_mode == "int"
-        width = self._output_sequence_length if int_mode and self._output_sequence_length is not None else (
-            int(lengths.max()) if len(lengths) else 0)
-        padded = np.full((len(lengths), width), 0 if int_mode else -1, dtype=np.int64)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        positions = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        keep = positions < width
-        padded[rows[keep], positions[keep]] = ids[keep]
         ns = self.backend
+        found = self._span_ids(inputs)
+        if found is None:
+            flat, counts = self._token_stream(inputs)
+            table = self._byte_table()
+            ids = np.fromiter(map(table.get, flat, itertools.repeat(lookup._oov_start_index())), dtype=np.int64,
+                              count=len(flat))
+        else:
+            ids, counts = found
+        int_mode = self._output_mode == "int"
+        if self._output_mode in ("multi_hot", "count", "tf_idf"):
+            encoded = categorical_output.encode_rows(ids, counts, self._output_mode, lookup._depth(),
+                                                     lookup.idf_weights)
+            if ns.is_numpy:
+                return encoded
+            encoded = ns.convert_to_tensor(encoded)
+            return encoded if self._output_mode == "tf_idf" else ns.cast(encoded, categorical_output.id_dtype(ns))
+        width = self._output_sequence_length if int_mode and self._output_sequence_length is not None else (
+            int(counts.max()) if len(counts) else 0)
+        padded = categorical_output.pad_ids(ids, counts, width, 0 if int_mode else -1)
+        if int_mode and ns.is_numpy and categorical_output.id_dtype(ns) == "int64":
+            return padded
         return lookup.encode(padded if ns.is_numpy else ns.convert_to_tensor(padded))
 
     def compute_output_shape(self, input_shape):

@@ -10,6 +10,11 @@ import os
 
 import numpy as np
 
+
+def _short(value, limit=200):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
 VOCABULARY_ASSET = "vocabulary.txt"
 
 
@@ -54,7 +59,7 @@ def refuse_vocabulary_path_in_config(config, class_name):
                 f"A `{class_name}` configuration cannot name a file for `{key}`: loading a model "
                 "never reads a local path or URL (the saved vocabulary comes from the archive's "
                 "assets). To use a vocabulary file you trust, pass its path in code, e.g. "
-                f"`layer.set_vocabulary(path)`. Received: {key}={value!r}"
+                f"`layer.set_vocabulary(path)`. Received: {key}={_short(value)}"
             )
 
 

@@ -1,0 +1,304 @@
+"""Torch-only kernels for the common built-in layers, used by the call plan (``call_plan.py``).
+
+A kernel computes what the layer's ``call`` computes on one input tensor, with the backend's
+torch functions called directly (no op dispatch, no variable-scope lookups) and, for
+convolutions, the bias added inside the convolution as hand-written torch code does.
+
+``kernel_for(layer)`` returns ``run(x, training)`` or None (the layer has no kernel, or is in
+a configuration the kernel does not cover: quantized, LoRA, mixed precision, a subclass with
+its own ``call``...). ``run`` returns the output, or ``NOT_HANDLED`` when this input needs
+the layer's full call (an input dtype the layer would cast, a Keras mask, dropout in
+training); the plan then calls the layer normally.
+
+The backend imports nothing of ``cornu.layers``, so layers are recognised by the module and
+name of the class that defines their ``call`` (a subclass overriding ``call`` gets none).
+
+Example:
+>>> run = kernel_for(dense_layer)
+>>> y = run(torch.ones(2, 3), None)
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import _VF
+
+from cornu.backend.common.conv_padding import same_padding
+from cornu.backend.torch.core import to_torch_dtype
+from cornu.backend.torch.nn import average_pool, matmul_add, max_pool, trailing_layer_norm
+from cornu.backend.torch.numpy.indexing import take
+from cornu.backend.torch.numpy.reductions import mean
+
+NOT_HANDLED = object()
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_INTEGER_INDICES = (torch.int32, torch.int64)
+
+
+def _identity(x):
+    return x
+
+
+_FAST_ACTIVATIONS = {}
+
+
+def _activation(function):
+    """A torch function for cornu's ``relu`` / ``linear`` activations, else the activation."""
+    if function is None:
+        return _identity
+    fast = _FAST_ACTIVATIONS.get(function)
+    if fast is None:
+        fast = function
+        if getattr(function, "__module__", None) == "cornu.activations.activations":
+            fast = {"relu": torch.relu, "linear": _identity}.get(function.__name__, function)
+        _FAST_ACTIVATIONS[function] = fast
+    return fast
+
+
+def _defining_class(layer, method="call"):
+    """``(module, name)`` of the class whose ``method`` the layer runs."""
+    function = getattr(type(layer), method, None)
+    for cls in type(layer).__mro__:
+        if function is not None and cls.__dict__.get(method) is function:
+            return cls.__module__, cls.__qualname__
+    return None, None
+
+
+def _float_dtype(layer):
+    dtype = to_torch_dtype(layer.compute_dtype)
+    return dtype if dtype.is_floating_point else None
+
+
+# ------------------------------------------------------------------- kernels
+def _dense(layer):
+    if getattr(layer, "_is_quantized", False) or getattr(layer, "lora_enabled", False):
+        return None
+    dtype = _float_dtype(layer)
+    if dtype is None:
+        return None
+
+    def run(x, training):
+        if x.dtype != dtype:
+            return NOT_HANDLED
+        kernel = layer.kernel._value
+        bias = layer.bias
+        if kernel.dtype != dtype:
+            return NOT_HANDLED
+        if bias is None:
+            out = torch.matmul(x, kernel)
+        else:
+            bias = bias._value
+            out = matmul_add(x, kernel, bias)
+            if out is None:  # e.g. a non-contiguous N-d input: cornu's matmul, then add
+                if bias.dtype != dtype:
+                    return NOT_HANDLED
+                out = torch.add(torch.matmul(x, kernel), bias)
+        return _activation(layer.activation)(out)
+
+    return run
+
+
+def _conv(layer):
+    rank = getattr(layer, "rank", None)
+    if _defining_class(layer, "convolution_op") != ("cornu.layers.convolutional.base_conv", "BaseConv"):
+        return None  # a subclass with its own convolution
+    if rank not in _CONV or getattr(layer, "lora_enabled", False) or layer.padding not in ("valid", "same"):
+        return None
+    dtype = _float_dtype(layer)
+    if dtype is None:
+        return None
+    channels_last = layer.data_format == "channels_last"
+    strides, dilation = tuple(layer.strides), tuple(layer.dilation_rate)
+    convolve = _CONV[rank]
+    order = (rank + 1, rank) + tuple(range(rank))  # Keras (spatial..., in, out) -> torch (out, in, spatial...)
+
+    def run(x, training):
+        if x.dtype != dtype or x.ndim != rank + 2:
+            return NOT_HANDLED
+        kernel = layer._kernel._value
+        bias = layer.bias._value if layer.use_bias else None
+        x = x.movedim(-1, 1) if channels_last else x
+        padding = 0
+        if layer.padding == "same":
+            pads = [same_padding(x.shape[2 + i], kernel.shape[i], strides[i], dilation[i]) for i in range(rank)]
+            if any(before != after for before, after in pads):
+                return NOT_HANDLED
+            padding = tuple(before for before, _ in pads)
+        groups = x.shape[1] // kernel.shape[-2]
+        out = convolve(x, kernel.permute(order), bias, strides, padding, dilation, groups)
+        if channels_last:
+            out = out.movedim(1, -1)
+        return _activation(layer.activation)(out)
+
+    return run
+
+
+def _pooling(layer):
+    pool = {"max": max_pool, "average": average_pool}.get(getattr(layer, "pool_mode", None))
+    if pool is None:
+        return None
+    pool_size, strides, padding, data_format = layer.pool_size, layer.strides, layer.padding, layer.data_format
+
+    def run(x, training):
+        return pool(x, pool_size=pool_size, strides=strides, padding=padding, data_format=data_format)
+
+    return run
+
+
+def _flatten(layer):
+    if layer.data_format == "channels_first":
+        return None
+
+    def run(x, training):
+        return x.reshape(x.shape[0], -1) if x.ndim != 2 else x
+
+    return run
+
+
+def _embedding(layer):
+    if getattr(layer, "_is_quantized", False) or getattr(layer, "lora_enabled", False):
+        return None
+    dtype = to_torch_dtype(layer.compute_dtype)
+
+    def run(x, training):
+        if x.dtype not in _INTEGER_INDICES or layer.mask_zero:
+            return NOT_HANDLED
+        table = layer.embeddings._value
+        if table.dtype != dtype:
+            return NOT_HANDLED
+        return take(table, x, axis=0)
+
+    return run
+
+
+def _layer_normalization(layer):
+    if layer.rms_scaling or to_torch_dtype(layer.compute_dtype) != torch.float32:
+        return None
+
+    def run(x, training):
+        rank = x.ndim
+        axes = sorted(a % rank for a in layer.axis)
+        if x.dtype != torch.float32 or axes != list(range(rank - len(axes), rank)):
+            return NOT_HANDLED
+        gamma = layer.gamma._value if layer.gamma is not None else None
+        beta = layer.beta._value if layer.beta is not None else None
+        out = trailing_layer_norm(x, gamma, beta, len(axes), layer.epsilon)
+        return NOT_HANDLED if out is None else out
+
+    return run
+
+
+def _global_average_pooling_1d(layer):
+    axis = 1 if layer.data_format == "channels_last" else 2
+
+    def run(x, training):
+        if not x.is_floating_point():
+            return NOT_HANDLED
+        return mean(x, axis=axis, keepdims=layer.keepdims)
+
+    return run
+
+
+def _is_activation(function, name):
+    return getattr(function, "__module__", None) == "cornu.activations.activations" and function.__name__ == name
+
+
+class _StoredTranspose(torch.autograd.Function):
+    """``weight.T`` given as its stored contiguous copy; the gradient goes back to ``weight``."""
+
+    @staticmethod
+    def forward(ctx, weight, copy):
+        return copy.view_as(copy)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t(), None
+
+
+def _transposed_weights(cache, kernel, recurrent):
+    """``[kernel.T, recurrent.T]`` for ``_VF.lstm`` as contiguous copies made once per weight
+    version (torch's kernel runs ~20% faster on them than on transposed views, as
+    ``torch.nn.LSTM`` stores them); under autograd the gradient reaches the variables."""
+    key = (kernel._version, recurrent._version)
+    entry = cache.get("weights")
+    if entry is None or entry[0] is not kernel or entry[1] is not recurrent or entry[2] != key:
+        with torch.no_grad():
+            copies = (kernel.t().contiguous(), recurrent.t().contiguous())
+        entry = cache["weights"] = (kernel, recurrent, key, copies)
+    copies = entry[3]
+    if torch.is_grad_enabled() and (kernel.requires_grad or recurrent.requires_grad):
+        return [_StoredTranspose.apply(kernel, copies[0]), _StoredTranspose.apply(recurrent, copies[1])]
+    return list(copies)
+
+
+def _lstm(layer):
+    """``LSTM`` on ``_VF.lstm`` as the layer's fused path runs it, for the plain configuration:
+    zero initial state, no mask, not stateful, forwards, no state outputs, no recurrent dropout."""
+    for method in ("inner_loop", "get_initial_state"):
+        if _defining_class(layer, method)[0] not in ("cornu.layers.recurrent.lstm", "cornu.layers.recurrent.rnn"):
+            return None
+    cell = layer.cell
+    if (layer.stateful or layer.return_state or layer.go_backwards or layer.unroll
+            or layer.use_cudnn not in ("auto", True) or cell.recurrent_dropout or cell.implementation == 1
+            or not _is_activation(cell.activation, "tanh") or not _is_activation(cell.recurrent_activation, "sigmoid")
+            or _float_dtype(layer) != torch.float32 or _float_dtype(cell) != torch.float32):
+        return None
+    return_sequences = layer.return_sequences
+    cache = {}
+
+    def run(x, training):
+        if x.dtype != torch.float32 or x.ndim != 3 or (training and cell.dropout):
+            return NOT_HANDLED
+        kernel, recurrent = cell.kernel._value, cell.recurrent_kernel._value
+        params = _transposed_weights(cache, kernel, recurrent)
+        if cell.use_bias:
+            bias = cell.bias._value
+            params += [bias, torch.zeros_like(bias)]
+        if x.device.type != "cpu":
+            params = [p.contiguous() for p in params]
+        zeros = x.new_zeros((1, x.shape[0], recurrent.shape[0]))
+        outputs, _, _ = _VF.lstm(x, (zeros, zeros), params, cell.use_bias, 1, 0.0, torch.is_grad_enabled(),
+                                 False, True)
+        return outputs if return_sequences else outputs[:, -1]
+
+    return run
+
+
+def _dropout(layer):
+    default = layer._call_training_default
+
+    def run(x, training):
+        if training is None:
+            training = default
+        if training and layer.rate > 0:
+            return NOT_HANDLED  # random draws and the seed update: the layer's own call
+        return x
+
+    return run
+
+
+_KERNELS = {
+    ("cornu.layers.core.dense", "Dense"): _dense,
+    ("cornu.layers.convolutional.base_conv", "BaseConv"): _conv,
+    ("cornu.layers.pooling.base_pooling", "BasePooling"): _pooling,
+    ("cornu.layers.reshaping.flatten", "Flatten"): _flatten,
+    ("cornu.layers.core.embedding", "Embedding"): _embedding,
+    ("cornu.layers.normalization.layer_normalization", "LayerNormalization"): _layer_normalization,
+    ("cornu.layers.pooling.global_average_pooling1d", "GlobalAveragePooling1D"): _global_average_pooling_1d,
+    ("cornu.layers.regularization.dropout", "Dropout"): _dropout,
+    ("cornu.layers.recurrent.lstm", "LSTM"): _lstm,
+}
+
+
+def kernel_for(layer):
+    """``run(x, training)`` computing ``layer``'s call on one tensor, or None (see the module
+    docstring)."""
+    factory = _KERNELS.get(_defining_class(layer))
+    if (factory is None or not getattr(layer, "built", False) or getattr(layer, "_remat_mode", None) is not None
+            or "call" in layer.__dict__):  # a `call` replaced on the instance runs as it is
+        return None
+    policy = getattr(layer, "_dtype_policy", None)
+    if policy is None or policy.is_mixed or getattr(policy, "quantization_mode", None) is not None:
+        return None
+    try:
+        return factory(layer)
+    except AttributeError:  # a configuration this kernel does not know
+        return None
