@@ -144,8 +144,9 @@ class VariableBase:
             self._shape = standardize_shape(shape)
             self._dtype = standardize_dtype(dtype)
             self._initializer = initializer
-            load_budget.charge_array(self._shape, np.dtype(_itemsize_dtype(self._dtype)).itemsize,
-                                     f"variable '{self._path}' of shape {self._shape}")
+            if load_budget.active_budget() is not None:  # only while a file loads: no cost otherwise
+                load_budget.charge_array(self._shape, np.dtype(_itemsize_dtype(self._dtype)).itemsize,
+                                         f"variable '{self._path}' of shape {self._shape}")
             if scopes.in_stateless_scope():
                 scopes.get_stateless_scope().defer_initialization(self)
             else:

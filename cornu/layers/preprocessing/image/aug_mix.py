@@ -2,7 +2,7 @@
 
 import random as python_random
 
-from cornu.layers.preprocessing.image.augmentation_menu import make_augmentation_layer
+from cornu.layers.preprocessing.image.augmentation_menu import attach_augmentation_layers, build_augmentation_layers
 from cornu.layers.preprocessing.image.base_image_layer import BaseImagePreprocessingLayer
 from cornu.random.seed_generator import SeedGenerator
 from cornu.serialization.registry import keras_export
@@ -45,14 +45,10 @@ class AugMix(BaseImagePreprocessingLayer):
         self.seed_generator = SeedGenerator(seed)
         self._python_random = python_random.Random(seed)
         self._augment_layers = _GEOMETRIC_AND_TONAL + (_COLOUR if all_ops else [])
-        sub_kwargs = {k: v for k, v in kwargs.items() if k != "name"}
-        for name in self._augment_layers:
-            setattr(self, name, make_augmentation_layer(name, self.factor, value_range, interpolation, seed,
-                                                        data_format, sub_kwargs))
+        attach_augmentation_layers(self, self._augment_layers, value_range, interpolation, data_format, kwargs)
 
     def build(self, input_shape):
-        for name in self._augment_layers:
-            getattr(self, name).build(input_shape)
+        build_augmentation_layers(self, self._augment_layers, input_shape)
         self.built = True
 
     def get_random_transformation(self, data, training=True, seed=None):

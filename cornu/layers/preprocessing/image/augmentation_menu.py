@@ -38,3 +38,18 @@ def make_augmentation_layer(name, factor, value_range, interpolation, seed, data
     if name not in builders:
         raise ValueError(f"Unknown augmentation {name!r}: expected one of {sorted(builders)}. Received: name={name!r}")
     return builders[name]()
+
+
+def attach_augmentation_layers(owner, names, value_range, interpolation, data_format, kwargs):
+    """Creates the sub-layers ``names`` as attributes of ``owner`` (with the owner's ``factor``
+    and ``seed``); ``kwargs`` are the owner's own layer arguments, less its name."""
+    sub_kwargs = {k: v for k, v in kwargs.items() if k != "name"}
+    for name in names:
+        setattr(owner, name, make_augmentation_layer(name, owner.factor, value_range, interpolation, owner.seed,
+                                                     data_format, sub_kwargs))
+
+
+def build_augmentation_layers(owner, names, input_shape):
+    """Builds ``owner``'s sub-layers ``names`` on ``input_shape``."""
+    for name in names:
+        getattr(owner, name).build(input_shape)

@@ -1,6 +1,6 @@
 """``RandAugment``: ``num_ops`` augmentations picked at random per call (Cubuk et al., 2019)."""
 
-from cornu.layers.preprocessing.image.augmentation_menu import make_augmentation_layer
+from cornu.layers.preprocessing.image.augmentation_menu import attach_augmentation_layers, build_augmentation_layers
 from cornu.layers.preprocessing.image.base_image_layer import BaseImagePreprocessingLayer
 from cornu.random.seed_generator import SeedGenerator
 from cornu.serialization.registry import keras_export
@@ -36,14 +36,10 @@ class RandAugment(BaseImagePreprocessingLayer):
         self.interpolation = interpolation
         self.seed = seed
         self.seed_generator = SeedGenerator(seed)
-        sub_kwargs = {k: v for k, v in kwargs.items() if k != "name"}
-        for name in self._AUGMENT_LAYERS:
-            setattr(self, name, make_augmentation_layer(name, self.factor, value_range, interpolation, seed,
-                                                        data_format, sub_kwargs))
+        attach_augmentation_layers(self, self._AUGMENT_LAYERS, value_range, interpolation, data_format, kwargs)
 
     def build(self, input_shape):
-        for name in self._AUGMENT_LAYERS:
-            getattr(self, name).build(input_shape)
+        build_augmentation_layers(self, self._AUGMENT_LAYERS, input_shape)
         self.built = True
 
     def get_random_transformation(self, data, training=True, seed=None):
