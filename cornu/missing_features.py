@@ -20,9 +20,6 @@ import sys
 
 # feature -> (what it is, the open issue that brings it, or None when no issue does yet)
 FEATURES = {
-    "export": ("model export", 16),
-    "distribution": ("multi-device training", 17),
-    "wrappers": ("the scikit-learn wrappers", 18),
     "TensorFlow": ("the TensorFlow backend", 19),
     "applications": ("the model zoo", 20),
     "visualization": ("the image and bounding-box plots", None),
@@ -37,9 +34,6 @@ MISSING = {
     "layers": {"TFSMLayer": "TensorFlow"},
     "utils": {"legacy": "legacy serialization"},
     "applications": "applications",
-    "distribution": "distribution",
-    "export": "export",
-    "wrappers": "wrappers",
     "visualization": "visualization",
     "distillation": "distillation",
     "legacy": "legacy serialization",

@@ -113,6 +113,35 @@ def clear_session(free_memory=True):
 
 
 _STEP_MODULE = []
+_DISTRIBUTION_MODULE = []
+
+
+def distribution_lib():
+    """The backend's engine for ``cornu.distribution`` (``backend/<name>/distribution.py``), or
+    the one-device stand-in of ``backend/common/single_device_distribution.py`` on a backend
+    without one yet."""
+    if not _DISTRIBUTION_MODULE:
+        try:
+            module = importlib.import_module(f"cornu.backend.{backend()}.distribution")
+        except ModuleNotFoundError as error:
+            if error.name != f"cornu.backend.{backend()}.distribution":
+                raise
+            module = importlib.import_module("cornu.backend.common.single_device_distribution")
+        _DISTRIBUTION_MODULE.append(module)
+    return _DISTRIBUTION_MODULE[0]
+
+
+def backend_module(name):
+    """The selected backend's module ``cornu.backend.<backend>.<name>``, imported on first use.
+
+    For optional features (e.g. ``"onnx_export"``) that code above the backend reaches without
+    naming a backend. A backend without that module raises ``ModuleNotFoundError`` whose ``name``
+    is the module's.
+
+    Example:
+    >>> cornu.backend.backend_module("onnx_export").export_onnx
+    """
+    return _load(name)
 
 
 def step():

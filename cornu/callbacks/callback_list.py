@@ -5,6 +5,7 @@ import concurrent.futures
 from cornu import backend
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.history import History
+from cornu.callbacks.primary_process import callbacks_for_this_process, is_primary_process
 from cornu.callbacks.progbar_logger import ProgbarLogger
 from cornu.serialization.registry import keras_export
 from cornu.utils.python_utils import is_default
@@ -51,7 +52,8 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
-        self.callbacks = _flatten(callbacks)
+        # Under a multi-process distribution, only process 0 shows progress and writes files.
+        self.callbacks = callbacks_for_this_process(_flatten(callbacks))
         self._open_blocks = 0
         self._executor = None
         self._futures = []
@@ -79,7 +81,7 @@ class CallbackList(Callback):
         if self._history is None and add_history:
             self._history = History()
             self.callbacks.append(self._history)
-        if self._progbar is None and add_progbar:
+        if self._progbar is None and add_progbar and is_primary_process():
             self._progbar = ProgbarLogger()
             self.callbacks.append(self._progbar)
 

@@ -1,9 +1,15 @@
-"""``keras.export``, model export (ONNX, LiteRT, TF.js, SavedModel): not in cornu yet.
+"""``keras.export``: model export for inference (ONNX, LiteRT, TF.js; SavedModel with the TensorFlow
+backend, issue 19).
 
-Every name asked of it raises ``cornu.missing_features.MissingFeatureError``, which says which
-issue brings it; the README lists what is missing.
+``Model.export(filepath, format=...)`` is the usual entry point (``export_model.py`` sends each
+format to its module); ``ExportArchive`` builds an export from chosen endpoints. Nothing here
+imports onnx, TensorFlow or LiteRT until a format is used.
+
+Example:
+>>> model.export("model.onnx", format="onnx")
+>>> archive = cornu.export.ExportArchive(format="onnx")
 """
 
-from cornu.missing_features import module_getattr
+from cornu.export.export_archive import ExportArchive
 
-__getattr__ = module_getattr(__name__)
+__all__ = ["ExportArchive"]

@@ -182,6 +182,26 @@ class Model(Trainer, Layer):
 
         return load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def __reduce__(self):
+        """``pickle``/``copy.deepcopy`` support: the model travels as its `.keras` archive."""
+        from cornu.saving import pickling
+
+        return pickling.model_from_bytes, (pickling.model_to_bytes(self),)
+
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None, **kwargs):
+        """Exports the model for inference: ``format="onnx"``, ``"litert"`` or ``"tfjs"`` (see
+        ``cornu/export/``); ``"tf_saved_model"`` (Keras's default) needs the TensorFlow backend.
+
+        The batch axis and every ``None`` axis of ``input_signature`` (default: the model's own
+        inputs) stay dynamic. The file is written atomically.
+
+        Example:
+        >>> model.export("model.onnx", format="onnx")
+        """
+        from cornu.export.export_model import export_model
+
+        export_model(self, filepath, format=format, verbose=verbose, input_signature=input_signature, **kwargs)
+
     def to_json(self, **kwargs):
         """The model's config as a JSON string (``model_from_json`` rebuilds it)."""
         import json

@@ -36,7 +36,8 @@ _UNTRANSLATED = tuple(getattr(backend.numpy, "UNTRANSLATED_ERRORS", ()))
 
 # Types met as op arguments that are neither KerasTensors nor containers (backend tensors,
 # NumPy arrays, Python numbers...): the eager path checks them with one set lookup.
-_LEAF_TYPES = {int, float, bool, str, type(None)}
+_LEAF_TYPES = {int, float, bool, str, type(None), backend.Variable,
+               *getattr(backend.core, "LEAF_TYPES", ())}
 
 
 def _contains_symbolic(value):

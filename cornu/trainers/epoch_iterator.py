@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from cornu import backend
+from cornu.distribution.batch_checks import check_batches_split_evenly
 from cornu.trainers.data import get_data_adapter
 from cornu.trainers.data.prefetch import BatchPrefetcher, InlineBatches
 from cornu.trainers.debug_limits import capped_steps
@@ -62,6 +63,7 @@ class EpochIterator:
             )
         self.adapter = get_data_adapter(x, y, sample_weight=sample_weight, batch_size=batch_size,
                                         steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+        check_batches_split_evenly(self.adapter, steps_per_epoch)  # under keras.distribution, before any step
         steps_per_epoch = _debug_capped(steps_per_epoch, self.adapter.num_batches)
         if steps_per_epoch is None and getattr(self.adapter, "is_infinite", False):
             raise ValueError(

@@ -8,6 +8,7 @@ from cornu.backend.common import symbolic
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import VariableBase
+from cornu.backend.jax import distribution
 
 SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
@@ -15,11 +16,12 @@ IS_THREAD_SAFE = True
 
 class Variable(VariableBase):
     def _initialize(self, value):
-        self._value = jnp.asarray(value, dtype=self._dtype)
+        # Under a distribution (keras.distribution) the value is laid out as the variable's layout.
+        self._value = distribution.place_variable(self, jnp.asarray(value, dtype=self._dtype))
 
     def _direct_assign(self, value):
         _sync_pending_state()
-        self._value = value
+        self._value = value if self._layout is None else distribution.place_variable(self, value)
 
     def _placeholder_value(self):
         # A purged variable (its value is held by a running train step): sync it back first.
@@ -100,6 +102,8 @@ def _infer_dtype(values):
 def convert_to_numpy(x):
     if isinstance(x, Variable):
         x = x.value
+    if isinstance(x, jax.Array) and not x.is_fully_addressable:
+        return distribution.gather_to_host(x)  # parts live on other processes
     return np.asarray(x)
 
 

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope, get_stateless_scope
 from cornu.backend.jax.core import hold_pending_state, release_pending_state, to_device_arrays
+from cornu.backend.jax.distribution_steps import StepPlacement
 
 SUPPORTS_TRAINING = True
 SUPPORTS_JIT_COMPILE = True
@@ -101,6 +102,7 @@ class Runner:
         self._signature = None
         self._groups = None
         self._state = None
+        self._placement = None  # where state and batches live under a distribution
 
     def _variable_groups(self):
         m = self.model
@@ -130,7 +132,7 @@ class Runner:
             return step(state, data)
 
         if self._jitted():
-            return jax.jit(fn, donate_argnums=0)
+            return jax.jit(fn, donate_argnums=0, **self._jit_options())
 
         def eager(state, data):
             return fn(state, to_device_arrays(data))
@@ -160,20 +162,27 @@ class Runner:
                 outputs = jax.tree_util.tree_map(lambda o: o[-1], outputs)
             return outputs, state
 
-        return jax.jit(fn, donate_argnums=0)
+        return jax.jit(fn, donate_argnums=0, **self._jit_options())
+
+    def _jit_options(self):
+        return {} if self._placement is None else self._placement.jit_options(self.kind)
 
     def start(self, step):
         self._step = step
         groups = self._variable_groups()
         if self.kind == "train":
             _check_optimizer_matches(self.model.optimizer, groups[0])
+        self._placement = StepPlacement.for_runner(groups)
         signature = tuple(id(v) for group in groups for v in group)
+        signature += (None if self._placement is None else self._placement.key,)
         if signature != self._signature:
             self._fn = self._make_fn()
             self._group_fn = None
             self._signature = signature
         self._groups = groups
         self._state = tuple([v.value for v in group] for group in groups)
+        if self._placement is not None:
+            self._state = self._placement.place_state(self._state)
         for group in groups:
             for v in group:
                 v._value = None
@@ -185,6 +194,8 @@ class Runner:
         if self._groups is None:
             # Something read a variable since the last step (e.g. a callback): take the state again.
             self.start(self._step)
+        if self._placement is not None:
+            data = self._placement.place_batch(data)
         outputs, self._state = self._fn(self._state, data)
         return outputs
 
@@ -197,6 +208,8 @@ class Runner:
                 self.start(self._step)
             if self._group_fn is None:
                 self._group_fn = self._make_group_fn()
+            if self._placement is not None:
+                batches = [self._placement.place_batch(batch) for batch in batches]
             outputs, self._state = self._group_fn(self._state, list(batches))
             return outputs
         outputs = [self.run(batch) for batch in batches]

@@ -7,10 +7,11 @@ context...), then the op dispatch inside ``call``. On a small model that Python 
 as the arithmetic. The plan does that work once per graph and keeps, per node, only:
 
 - for the common built-in layers (Dense, Conv1D/2D/3D, pooling, Flatten, Embedding,
-  LayerNormalization, GlobalAveragePooling1D, Dropout outside training): a torch kernel
-  (``call_plan_kernels.py``), used once the layer's full call has accepted an input of that
-  shape and dtype (so errors and input checks are the plain call's);
-- for every other node (custom layers, ops, nested models, layers with several inputs): the
+  LayerNormalization, GlobalAveragePooling1D, LSTM, Dropout outside training) and
+  MultiHeadAttention without masks or dropout: a torch kernel (``call_plan_kernels.py``,
+  ``call_plan_attention.py``), used once the layer's full call has accepted inputs of those
+  shapes and dtypes (so errors and input checks are the plain call's);
+- for every other node (custom layers, ops, nested models, other layers with several inputs): the
   node's normal call, with the arguments looked up from a flat list of slots; ``a + b``,
   ``a - b`` and ``a * b`` between two floating tensors of one dtype run as the one torch call
   cornu's op makes of them.
@@ -41,6 +42,7 @@ from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.masking import get_keras_mask
 from cornu.backend.common.scopes import get_stateless_scope, in_symbolic_scope
 from cornu.backend.common.variables import AutocastScope
+from cornu.backend.torch.call_plan_attention import attention_kernel_for
 from cornu.backend.torch.call_plan_kernels import NOT_HANDLED, kernel_for
 from cornu.backend.torch.core import to_torch_dtype
 
@@ -206,6 +208,10 @@ def _step(node, slots):
 
         return binary_step
 
+    multi = _multi_input_step(operation, node, slots, full_call, first) if single else None
+    if multi is not None:
+        return multi
+
     kernel = None
     call_args = node.call_args
     if (single and len(call_args) == 1 and isinstance(call_args[0], KerasTensor)
@@ -237,3 +243,52 @@ def _step(node, slots):
         values[first] = result
 
     return kernel_step
+
+
+_ATTENTION_ARGUMENTS = ("query", "value", "key")
+
+
+def _multi_input_step(operation, node, slots, full_call, output):
+    """A node of a layer with several tensor inputs and a kernel (MultiHeadAttention), as
+    ``step(values, training)``; None when the layer has no such kernel."""
+    if not callable(getattr(operation, "_compute_attention", None)) or len(node.call_args) > 3:
+        return None
+    named = dict(zip(_ATTENTION_ARGUMENTS, node.call_args))
+    keywords = {}
+    for name, value in node.call_kwargs.items():
+        if name in _ATTENTION_ARGUMENTS and name not in named:
+            named[name] = value
+        else:
+            keywords[name] = value
+    tensors = [named.get(name) for name in _ATTENTION_ARGUMENTS]
+    if tensors[2] is None:
+        tensors.pop()
+    if not all(isinstance(t, KerasTensor) for t in tensors) or any(
+            isinstance(v, KerasTensor) for v in keywords.values()):
+        return None
+    kernel = attention_kernel_for(operation, tuple(range(len(tensors))), keywords)
+    if kernel is None:
+        return None
+    sources = [slots(t) for t in tensors]
+    node_training = keywords.get("training")
+    seen = set()  # the (shape, dtype) of each input, for inputs the layer's full call accepted
+
+    def attention_step(values, training):
+        inputs = [values[s] for s in sources]
+        result = NOT_HANDLED
+        if all(isinstance(x, torch.Tensor) for x in inputs):
+            key = tuple((x.shape, x.dtype) for x in inputs)
+            if (key in seen and operation.activity_regularizer is None
+                    and all(get_keras_mask(x) is None for x in inputs)):
+                result = kernel(inputs, training if training is not None else node_training)
+            if result is NOT_HANDLED:
+                result = full_call(values, training)
+                if isinstance(result, torch.Tensor) and get_keras_mask(result) is None:
+                    if len(seen) >= _MAX_SEEN_SHAPES:
+                        seen.clear()
+                    seen.add(key)
+        else:
+            result = full_call(values, training)
+        values[output] = result
+
+    return attention_step

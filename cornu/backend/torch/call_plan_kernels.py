@@ -25,11 +25,11 @@ from torch import _VF
 from cornu.backend.common.conv_padding import same_padding
 from cornu.backend.torch.core import to_torch_dtype
 from cornu.backend.torch.nn import average_pool, matmul_add, max_pool, trailing_layer_norm
-from cornu.backend.torch.numpy.indexing import take
 from cornu.backend.torch.numpy.reductions import mean
 
 NOT_HANDLED = object()
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _INTEGER_INDICES = (torch.int32, torch.int64)
 
 
@@ -67,6 +67,11 @@ def _float_dtype(layer):
     return dtype if dtype.is_floating_point else None
 
 
+# Shared with the kernels of other files (call_plan_attention.py).
+defining_class = _defining_class
+float_dtype = _float_dtype
+
+
 # ------------------------------------------------------------------- kernels
 def _dense(layer):
     if getattr(layer, "_is_quantized", False) or getattr(layer, "lora_enabled", False):
@@ -96,6 +101,19 @@ def _dense(layer):
     return run
 
 
+def _torch_layout_kernel(cache, kernel, order):
+    """``kernel.permute(order)``; without autograd, its contiguous copy made once per weight
+    version (the convolution otherwise copies the permuted weight on every call)."""
+    if torch.is_grad_enabled() and kernel.requires_grad:
+        return kernel.permute(order)
+    key = (kernel._version, torch.is_inference_mode_enabled())  # an inference-mode copy stays in that mode
+    entry = cache.get("kernel")
+    if entry is None or entry[0] is not kernel or entry[1] != key:
+        with torch.no_grad():
+            entry = cache["kernel"] = (kernel, key, kernel.permute(order).contiguous())
+    return entry[2]
+
+
 def _conv(layer):
     rank = getattr(layer, "rank", None)
     if _defining_class(layer, "convolution_op") != ("cornu.layers.convolutional.base_conv", "BaseConv"):
@@ -109,6 +127,7 @@ def _conv(layer):
     strides, dilation = tuple(layer.strides), tuple(layer.dilation_rate)
     convolve = _CONV[rank]
     order = (rank + 1, rank) + tuple(range(rank))  # Keras (spatial..., in, out) -> torch (out, in, spatial...)
+    cache = {}
 
     def run(x, training):
         if x.dtype != dtype or x.ndim != rank + 2:
@@ -123,7 +142,7 @@ def _conv(layer):
                 return NOT_HANDLED
             padding = tuple(before for before, _ in pads)
         groups = x.shape[1] // kernel.shape[-2]
-        out = convolve(x, kernel.permute(order), bias, strides, padding, dilation, groups)
+        out = convolve(x, _torch_layout_kernel(cache, kernel, order), bias, strides, padding, dilation, groups)
         if channels_last:
             out = out.movedim(1, -1)
         return _activation(layer.activation)(out)
@@ -136,6 +155,20 @@ def _pooling(layer):
     if pool is None:
         return None
     pool_size, strides, padding, data_format = layer.pool_size, layer.strides, layer.padding, layer.data_format
+    rank = len(pool_size)
+    if pool is max_pool and padding == "valid" and rank in _MAX_POOL:
+        # The torch function the backend's max_pool ends in, without its argument handling.
+        max_pool_nd, window, step = _MAX_POOL[rank], tuple(pool_size), tuple(strides)
+        channels_last = data_format == "channels_last"
+
+        def run_max(x, training):
+            if x.ndim != rank + 2 or not x.is_floating_point():
+                return NOT_HANDLED
+            if channels_last:
+                return max_pool_nd(x.movedim(-1, 1), window, step).movedim(1, -1)
+            return max_pool_nd(x, window, step)
+
+        return run_max
 
     def run(x, training):
         return pool(x, pool_size=pool_size, strides=strides, padding=padding, data_format=data_format)
@@ -164,7 +197,10 @@ def _embedding(layer):
         table = layer.embeddings._value
         if table.dtype != dtype:
             return NOT_HANDLED
-        return take(table, x, axis=0)
+        try:  # one gather; negative or out-of-range ids raise, and the layer's call wraps or rejects them
+            return F.embedding(x, table)
+        except (IndexError, RuntimeError):
+            return NOT_HANDLED
 
     return run
 
@@ -173,14 +209,22 @@ def _layer_normalization(layer):
     if layer.rms_scaling or to_torch_dtype(layer.compute_dtype) != torch.float32:
         return None
 
+    trailing = {}  # (input rank, axes) -> number of normalized trailing axes (0: not trailing axes)
+
     def run(x, training):
         rank = x.ndim
-        axes = sorted(a % rank for a in layer.axis)
-        if x.dtype != torch.float32 or axes != list(range(rank - len(axes), rank)):
+        key = (rank, tuple(layer.axis))
+        count = trailing.get(key)
+        if count is None:
+            axes = sorted(a % rank for a in layer.axis)
+            count = trailing[key] = len(axes) if axes == list(range(rank - len(axes), rank)) else 0
+        if x.dtype != torch.float32 or not count:
             return NOT_HANDLED
         gamma = layer.gamma._value if layer.gamma is not None else None
         beta = layer.beta._value if layer.beta is not None else None
-        out = trailing_layer_norm(x, gamma, beta, len(axes), layer.epsilon)
+        if (gamma is None or gamma.dtype == torch.float32) and (beta is None or beta.dtype == torch.float32):
+            return F.layer_norm(x, x.shape[rank - count:], gamma, beta, float(layer.epsilon))
+        out = trailing_layer_norm(x, gamma, beta, count, layer.epsilon)
         return NOT_HANDLED if out is None else out
 
     return run

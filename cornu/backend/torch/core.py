@@ -52,6 +52,11 @@ def without_grad(fn):
     return call
 
 
+# Argument types that are never symbolic, known before any step is compiled: ops check an
+# argument's type against this set (cornu/ops/decorator.py), and torch.compile guards on the
+# set, so a type first met after a step was compiled would make that step compile again.
+LEAF_TYPES = (torch.Tensor, torch.nn.Parameter, torch.dtype, torch.device, np.ndarray)
+
 class Variable(VariableBase):
     def _initialize(self, value):
         value = convert_to_tensor(value, dtype=self._dtype)

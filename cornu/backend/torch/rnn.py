@@ -93,6 +93,8 @@ def _check_fusable(inputs, mask, unroll, go_backwards, activation, recurrent_act
         return None
     if go_backwards:
         raise NotImplementedError("A masked go_backwards RNN runs step by step.")
+    if torch.compiler.is_exporting():  # the padding check reads the mask's values
+        raise NotImplementedError("A masked RNN runs step by step while exporting.")
     found = _right_padded_lengths(mask, inputs.shape[0], inputs.shape[1])
     if found is None:
         raise NotImplementedError("Only right-padded masks with no empty row run on torch's fused kernels.")
@@ -128,6 +130,22 @@ def _masked_outputs(outputs, last_h, padding, zero_output_for_mask):
     return outputs[:, -1], outputs
 
 
+def _traced_lstm(inputs, h, c, kernel, recurrent_kernel, bias):
+    """The LSTM as plain ops, for torch.compile (not torch.export, which keeps the kernel and
+    its dynamic time axis): the compiler unrolls ``_VF.lstm`` into the same steps anyway, and its own unrolling fails to differentiate when the inputs need no
+    gradient (torch 2.13). The input projection of every step is one matmul up front."""
+    projected = inputs @ kernel
+    if bias is not None:
+        projected = projected + bias
+    outputs = []
+    for step in range(inputs.shape[1]):
+        i, f, g, o = (projected[:, step] + h @ recurrent_kernel).chunk(4, dim=-1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        outputs.append(h)
+    return torch.stack(outputs, dim=1), h, c
+
+
 def lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kernel, bias, activation,
          recurrent_activation, return_sequences=False, go_backwards=False, unroll=False, zero_output_for_mask=False):
     """An LSTM on torch's kernel with Keras's weights: kernel (input_dim, 4 * units), gates i, f, c, o
@@ -146,8 +164,11 @@ def lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kerne
         inputs = torch.flip(inputs, (1,))
     hx = (convert_to_tensor(initial_state_h).to(inputs.device, inputs.dtype)[None],
           convert_to_tensor(initial_state_c).to(inputs.device, inputs.dtype)[None])
-    outputs, h, c = _run(_VF.lstm, inputs, hx, params, bias is not None, padding)
-    h, c = h[0], c[0]
+    if padding is None and torch.compiler.is_compiling() and not torch.compiler.is_exporting():
+        outputs, h, c = _traced_lstm(inputs, hx[0][0], hx[1][0], kernel, recurrent_kernel, bias)
+    else:
+        outputs, h, c = _run(_VF.lstm, inputs, hx, params, bias is not None, padding)
+        h, c = h[0], c[0]
     last, outputs = _masked_outputs(outputs, h, padding, zero_output_for_mask)
     if not return_sequences:
         outputs = last[:, None, :]

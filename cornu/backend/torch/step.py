@@ -7,6 +7,7 @@ import torch
 
 from cornu.backend.common.eager_runner import EagerRunner
 from cornu.backend.torch.compiled_step import compiled_train_step
+from cornu.backend.torch.distribution_steps import DataParallelPlacement, active_placement
 
 SUPPORTS_TRAINING = True
 SUPPORTS_JIT_COMPILE = True
@@ -21,6 +22,9 @@ def _detached(tensors):
 
 
 def train_step(model, trainable, x, y, sample_weight, update_metrics):
+    placement = active_placement()
+    if placement is not None:  # DataParallel over several processes (torchrun)
+        return _data_parallel_train_step(placement, model, trainable, x, y, sample_weight, update_metrics)
     if model.jit_compile and not model.run_eagerly and not torch.compiler.is_compiling():
         logs = compiled_train_step(model, trainable, x, y, sample_weight, update_metrics)
         if logs is not None:
@@ -36,7 +40,31 @@ def train_step(model, trainable, x, y, sample_weight, update_metrics):
         return update_metrics(_detached(loss), x, y, _detached(y_pred), sample_weight)
 
 
+def _data_parallel_train_step(placement, model, trainable, x, y, sample_weight, update_metrics):
+    # Forward through DistributedDataParallel and `backward` (not `autograd.grad`, which DDP's
+    # gradient hooks never see): DDP averages the gradients over the processes during backward.
+    params = [v.value for v in trainable]
+    forward = placement.ddp_module(model, params) if params else model  # (DDP refuses a frozen model)
+    y_pred = forward(x, training=True)
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+    if params:
+        for p in params:
+            p.grad = None
+        model.optimizer.scale_loss(loss).backward()
+        grads = [p.grad for p in params]
+        for p in params:
+            p.grad = None
+    with torch.no_grad():
+        if params:
+            model.optimizer.apply(grads, trainable)
+        update = placement.global_metrics_update(update_metrics)
+        return update(_detached(loss), x, y, _detached(y_pred), sample_weight)
+
+
 def test_step(model, state, x, y, sample_weight, update_metrics):
+    placement = active_placement()
+    if placement is not None:
+        update_metrics = placement.global_metrics_update(update_metrics)
     with torch.no_grad():
         y_pred = model(x, training=False)
         loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
@@ -50,6 +78,24 @@ def predict_step(model, state, x):
 
 class Runner(EagerRunner):
     concatenate = staticmethod(torch.cat)
+    _placement = None  # under DataParallel over several processes: `distribution_steps`
+
+    def start(self, step):
+        super().start(step)
+        self._placement = DataParallelPlacement.for_runner(self.model, self.kind)
+
+    def run(self, data):
+        if self._placement is None:
+            return self._step(data)
+        return self._placement.run(self._step, data)
+
+    def run_group(self, batches):
+        if self._placement is None:
+            return super().run_group(batches)
+        outputs = [self._placement.run(self._step, batch) for batch in batches]
+        if self.kind == "predict":
+            return optree.tree_map(lambda *parts: torch.cat(parts, 0), *outputs)
+        return outputs[-1]
 
     def prepare(self, step):
         # The default training step compiles itself, functionally (``compiled_step``); a

@@ -119,3 +119,34 @@ def test_inductor_step_gives_eager_numbers(monkeypatch):
     np.testing.assert_allclose(compiled_history["loss"], eager_history["loss"], rtol=1e-5, atol=1e-5)
     for eager_weight, compiled_weight in zip(eager_model.weights, compiled_model.weights):
         np.testing.assert_allclose(compiled_weight.numpy(), eager_weight.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def _train_gpu_workload(name, jit_compile, precision):
+    from bench.gpu import configs, keras_models
+    cornu.utils.set_random_seed(3)
+    cfg = dict(configs.size(name, "tiny"), precision=precision)
+    model = keras_models.compile_model(cornu, keras_models.build(cornu, name, cfg), jit_compile=jit_compile)
+    x, y = keras_models.data(name, dict(cfg, batch_size=cfg["batch_size"] * STEPS))
+    history = model.fit(x, y, batch_size=cfg["batch_size"], epochs=STEPS, steps_per_epoch=1, shuffle=False,
+                        verbose=0)
+    return model, history.history
+
+
+def test_an_lstm_on_float_inputs_compiles_with_eager_numbers(capture_only):
+    """An LSTM straight on the model's float inputs, which need no gradient (torch's own
+    unrolling of its LSTM kernel fails to differentiate that case)."""
+    eager_model, eager_history = _train_gpu_workload("lstm", False, "float32")
+    compiled_model, compiled_history = _train_gpu_workload("lstm", True, "float32")
+    _assert_one_graph_without_breaks()
+    np.testing.assert_allclose(compiled_history["loss"], eager_history["loss"], rtol=1e-5, atol=1e-5)
+    for eager_weight, compiled_weight in zip(eager_model.weights, compiled_model.weights):
+        np.testing.assert_allclose(compiled_weight.numpy(), eager_weight.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_a_mixed_precision_step_is_one_graph_that_never_recompiles(capture_only):
+    """bench/gpu's GPT (causal attention, bf16 autocast) at toy size. Each of the STEPS
+    epochs calls the compiled step again: a guard that a later epoch fails (a type first met
+    after the first step, say) would show as a second graph."""
+    _, history = _train_gpu_workload("gpt", True, "mixed_bfloat16")
+    _assert_one_graph_without_breaks()
+    assert np.all(np.isfinite(history["loss"]))

@@ -1,0 +1,208 @@
+"""The PyTorch engine behind ``cornu.distribution``: one device per process, processes joined
+by ``torch.distributed`` (gloo on CPU, NCCL on CUDA), usually started by ``torchrun``.
+
+The backend-free API (``cornu/distribution/``) calls these functions through
+``cornu.backend.distribution_lib()``; how a step trains under ``DataParallel``
+(``DistributedDataParallel``) is ``distribution_steps.py``.
+
+Devices: every process drives one device, so the cluster's devices are one per rank
+(``cpu:0``, ``cpu:1``, ... or ``cuda:0``, ``cuda:1``, ...). Before ``initialize`` (or outside
+``torchrun``) the list is this process's own: ``cpu:0``, or every local GPU.
+
+Example (``torchrun --nproc_per_node 2 train.py``):
+>>> cornu.distribution.initialize()   # reads RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT
+>>> list_devices()
+['cpu:0', 'cpu:1']
+"""
+
+import datetime
+import os
+
+import torch
+import torch.distributed as dist
+
+from cornu.backend.common import global_state
+
+GLOBAL_ATTRIBUTE = "distribution"
+
+_NOT_BUILT = (
+    "{what} is not supported by cornu's PyTorch engine yet: on torch, cornu runs `DataParallel` through "
+    "DistributedDataParallel (one device per process, e.g. `torchrun --nproc_per_node 2 train.py`); "
+    "variables split over a mesh (ModelParallel through FSDP2) come later. Use the jax backend "
+    "(CORNU_BACKEND=jax) for ModelParallel. Received: {received}"
+)
+
+
+def current_distribution():
+    """The distribution set by ``set_distribution`` or ``with distribution.scope():``, or None."""
+    return global_state.get_global_attribute(GLOBAL_ATTRIBUTE)
+
+
+def not_built_error(what, received):
+    return NotImplementedError(_NOT_BUILT.format(what=what, received=received))
+
+
+# ------------------------------------------------------------------ devices and processes
+def _device_kind(device_type):
+    if device_type is None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    kind = str(device_type).lower()
+    if kind in ("gpu", "cuda"):
+        return "cuda"
+    if kind == "cpu":
+        return "cpu"
+    raise ValueError(
+        f"The torch backend knows the device types 'cpu' and 'gpu' (CUDA). Received: device_type={device_type!r}"
+    )
+
+
+def is_multi_process():
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
+def list_devices(device_type=None):
+    """The cluster's devices of one kind as ``"type:index"`` strings: one per process once the
+    processes are joined, else this process's own (``cpu:0``, or every local GPU)."""
+    kind = _device_kind(device_type)
+    if dist.is_available() and dist.is_initialized():
+        return [f"{kind}:{rank}" for rank in range(dist.get_world_size())]
+    if kind == "cuda":
+        return [f"cuda:{index}" for index in range(torch.cuda.device_count())]
+    return ["cpu:0"]
+
+
+def get_device_count(device_type=None):
+    return len(list_devices(device_type))
+
+
+def _coordinator(job_addresses, num_processes):
+    """``(host, port)`` of process 0 from ``"host:port"`` or a comma-separated list (first entry)."""
+    addresses = [a.strip() for a in str(job_addresses).split(",") if a.strip()]
+    if num_processes is not None and len(addresses) > 1 and len(addresses) != num_processes:
+        raise ValueError(
+            f"`job_addresses` names {len(addresses)} processes but `num_processes` is {num_processes}: give one "
+            "address per process, or only the coordinator's (process 0). "
+            f"Received: job_addresses={job_addresses!r}, num_processes={num_processes}"
+        )
+    host, _, port = addresses[0].rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(
+            "`job_addresses` must be 'host:port' of process 0 (the coordinator), e.g. '10.0.0.1:29500'. "
+            f"Received: job_addresses={job_addresses!r}"
+        )
+    return host, port
+
+
+def _env_int(name):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else None
+
+
+def initialize(job_addresses, num_processes, process_id):
+    """Joins the process group (``torch.distributed.init_process_group``): gloo on CPU, NCCL
+    on CUDA. Arguments left as None come from torchrun's variables (``RANK``, ``WORLD_SIZE``,
+    ``MASTER_ADDR``, ``MASTER_PORT``); one process (nothing given, no torchrun) is a no-op.
+
+    Example:
+    >>> initialize("127.0.0.1:29500", num_processes=2, process_id=0)
+    """
+    if dist.is_initialized():
+        return
+    num_processes = num_processes if num_processes is not None else _env_int("WORLD_SIZE")
+    process_id = process_id if process_id is not None else _env_int("RANK")
+    if num_processes in (None, 1):
+        return
+    if process_id is None:
+        raise ValueError(
+            "`process_id` is needed to join several processes: pass it, or start the processes with torchrun "
+            f"(which sets RANK). Received: process_id=None, num_processes={num_processes}"
+        )
+    if job_addresses:
+        host, port = _coordinator(job_addresses, num_processes)
+        os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = host, port
+    missing = [name for name in ("MASTER_ADDR", "MASTER_PORT") if not os.environ.get(name)]
+    if missing:
+        raise ValueError(
+            "The address of process 0 is unknown: pass `job_addresses='host:port'` (or set "
+            "KERAS_DISTRIBUTION_JOB_ADDRESSES), or start the processes with torchrun. "
+            f"Received: job_addresses={job_addresses!r}, missing environment variables {missing}"
+        )
+    use_cuda = torch.cuda.is_available()
+    if use_cuda:
+        local_rank = _env_int("LOCAL_RANK")
+        torch.cuda.set_device(local_rank if local_rank is not None else process_id % torch.cuda.device_count())
+    dist.init_process_group(backend="nccl" if use_cuda else "gloo", init_method="env://",
+                            world_size=num_processes, rank=process_id, timeout=datetime.timedelta(minutes=10))
+
+
+def num_processes():
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+
+def process_id():
+    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+
+
+def collective_device():
+    """Where tensors must live for the process group's collectives (CUDA under NCCL)."""
+    return torch.device("cuda", torch.cuda.current_device()) if dist.get_backend() == "nccl" else torch.device("cpu")
+
+
+def agree_on_seed(local_seed):
+    """Process 0's ``local_seed`` on every process (so random initial weights agree)."""
+    if not is_multi_process():
+        return int(local_seed)
+    seed = torch.tensor([int(local_seed)], dtype=torch.int64, device=collective_device())
+    dist.broadcast(seed, src=0)
+    return int(seed.item())
+
+
+def barrier():
+    """Waits for every process (e.g. while process 0 writes a file); a no-op on one process."""
+    if is_multi_process():
+        dist.barrier()
+
+
+# ------------------------------------------------------------------ meshes and layouts
+def _is_replicated(layout):
+    axes = getattr(layout, "axes", None)
+    return axes is None or all(axis is None for axis in axes)
+
+
+def check_mesh(device_mesh):
+    """Raises unless ``device_mesh`` has one device per process (what DDP runs on)."""
+    size = device_mesh.devices.size
+    if size not in (1, num_processes()):
+        raise ValueError(
+            f"On torch every process drives one device, so a mesh must have 1 device or one per process "
+            f"({num_processes()} processes here): start one process per device, e.g. "
+            f"`torchrun --nproc_per_node {size} train.py`, and call `keras.distribution.initialize()` first. "
+            f"Received: device_mesh.shape={tuple(device_mesh.shape)}, num_processes={num_processes()}"
+        )
+
+
+def to_backend_mesh(device_mesh):
+    """The mesh as the engine uses it (itself: DDP needs no torch DeviceMesh)."""
+    check_mesh(device_mesh)
+    return device_mesh
+
+
+def to_backend_layout(tensor_layout):
+    if not _is_replicated(tensor_layout) and tensor_layout.device_mesh is not None \
+            and tensor_layout.device_mesh.devices.size > 1 and not _is_batch_only(tensor_layout):
+        raise not_built_error("A layout that splits a tensor over the model axes", f"layout={tensor_layout}")
+    return tensor_layout
+
+
+def _is_batch_only(layout):
+    axes = list(layout.axes)
+    return all(axis is None for axis in axes[1:])
+
+
+def distribute_tensor(tensor, layout):
+    """``tensor`` as this process holds it under ``layout``: a replicated layout keeps it whole
+    (every process holds the same value); anything split over several processes is not built yet."""
+    mesh = getattr(layout, "device_mesh", None)
+    if mesh is None or mesh.devices.size == 1 or _is_replicated(layout):
+        return tensor
+    raise not_built_error("`distribute_tensor` with a split layout", f"layout={layout}")

@@ -1,0 +1,3 @@
+"""``keras_tuner.engine.hypermodel``."""
+
+from cornu.tuner.hypermodel import HyperModel  # noqa: F401 - re-exported

@@ -1,0 +1,3 @@
+"""``keras_tuner.engine.tuner``."""
+
+from cornu.tuner.tuner import Tuner  # noqa: F401 - re-exported
