@@ -1,7 +1,7 @@
 """The parts of Keras 3's public API that cornu does not have yet, and what asking for one does.
 
 Every public name of Keras 3.15 either exists in cornu or is listed here. Asking for a listed
-name (``keras.layers.TFSMLayer``, ``from keras.applications import ResNet50``) raises
+name (``keras.layers.TFSMLayer``, ``from keras.visualization import plot_image_gallery``) raises
 :class:`MissingFeatureError`, a ``NotImplementedError`` that names the feature and the issue
 that brings it, instead of a bare ``AttributeError``. It is also an ``AttributeError``, so
 ``hasattr(keras.layers, "TFSMLayer")`` stays ``False`` and feature probes keep working. The
@@ -21,7 +21,6 @@ import sys
 # feature -> (what it is, the open issue that brings it, or None when no issue does yet)
 FEATURES = {
     "TensorFlow": ("the TensorFlow backend", 19),
-    "applications": ("the model zoo", 20),
     "visualization": ("the image and bounding-box plots", None),
     "distillation": ("knowledge distillation", None),
     "legacy serialization": ("the Keras 2 serialization functions", None),
@@ -33,7 +32,6 @@ FEATURES = {
 MISSING = {
     "layers": {"TFSMLayer": "TensorFlow"},
     "utils": {"legacy": "legacy serialization"},
-    "applications": "applications",
     "visualization": "visualization",
     "distillation": "distillation",
     "legacy": "legacy serialization",

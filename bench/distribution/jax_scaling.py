@@ -23,52 +23,15 @@ import sys
 import tempfile
 import time
 
+from bench.distribution.workloads import WORKLOADS, cornu_model, data
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
-WORKLOADS = {
-    "mlp": {"batch": 256, "features": 64, "hidden": 256, "classes": 10},
-    "transformer": {"batch": 32, "length": 32, "vocab": 200, "dim": 64, "heads": 4, "classes": 10},
-}
 SETUPS = [("1 process x 1 device", 1, 1), ("1 process x 8 devices", 1, 8), ("2 processes x 1 device", 2, 1)]
 
 
 # ----------------------------------------------------------------------------- worker side
-def _data(name, rng):
-    import numpy as np
-
-    w = WORKLOADS[name]
-    if name == "mlp":
-        x = rng.normal(size=(w["batch"], w["features"])).astype("float32")
-    else:
-        x = rng.integers(0, w["vocab"], size=(w["batch"], w["length"])).astype("int32")
-    y = rng.integers(0, w["classes"], size=(w["batch"],)).astype("int32")
-    return x, y
-
-
-def _cornu_model(name):
-    import cornu as keras
-
-    w = WORKLOADS[name]
-    if name == "mlp":
-        inputs = keras.Input((w["features"],))
-        h = keras.layers.Dense(w["hidden"], activation="relu")(inputs)
-        h = keras.layers.Dense(w["hidden"], activation="relu")(h)
-    else:
-        inputs = keras.Input((w["length"],), dtype="int32")
-        h = keras.layers.Embedding(w["vocab"], w["dim"])(inputs)
-        a = keras.layers.MultiHeadAttention(w["heads"], w["dim"] // w["heads"])(h, h)
-        h = keras.layers.LayerNormalization()(h + a)
-        f = keras.layers.Dense(2 * w["dim"], activation="relu")(h)
-        h = keras.layers.LayerNormalization()(h + keras.layers.Dense(w["dim"])(f))
-        h = keras.layers.GlobalAveragePooling1D()(h)
-    outputs = keras.layers.Dense(w["classes"])(h)
-    model = keras.Model(inputs, outputs)
-    model.compile(optimizer=keras.optimizers.SGD(0.01),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model
-
-
 def _handwritten_step(name, mesh):
     """A plain JAX model and a jitted SGD step over ``mesh`` (params replicated, batch split)."""
     import jax
@@ -166,11 +129,11 @@ def worker(args):
     for name in WORKLOADS:
         keras.utils.set_random_seed(0)
         rng = np.random.default_rng(0)
-        x, y = _data(name, rng)
+        x, y = data(name, rng)
         xs, ys = np.concatenate([x] * args.steps), np.concatenate([y] * args.steps)
         distribution = dist.DataParallel()
         with distribution.scope():
-            model = _cornu_model(name)
+            model = cornu_model(name)
             model.fit(xs, ys, batch_size=len(x), epochs=1, verbose=0, shuffle=False)  # compile
         mesh = distribution.device_mesh.backend_mesh
         data_sharding = NamedSharding(mesh, P("batch"))

@@ -6,6 +6,7 @@ import warnings
 
 from cornu.callbacks.backup_store import BackupStore
 from cornu.callbacks.callback import Callback
+from cornu.callbacks.primary_process import is_primary_process, wait_for_every_process
 from cornu.callbacks.write_error_policy import handle_write_error
 from cornu.serialization.registry import keras_export
 from cornu.trainers import training_state
@@ -177,16 +178,22 @@ class BackupAndRestore(Callback):
         self._write_backup(training_state.capture_training_state(self.model, [self], None, epoch, step))
 
     def _write_backup(self, state):
+        # Under a multi-process distribution every process holds the same training state
+        # (global metrics, agreed seeds, the same batches): process 0 writes it, the others wait.
         try:
+            if not is_primary_process():
+                return None
             return self._store.save(state)
         except OSError as error:
             handle_write_error(self, error, f"a backup in '{self.backup_dir}'")
             return None
+        finally:
+            wait_for_every_process()
 
     def on_train_end(self, logs=None):
         # Reached only when `fit` ends normally: a crash keeps the backup for the next run.
         self._resume_points = None
-        if self.delete_checkpoint:
+        if self.delete_checkpoint and is_primary_process():
             self._store.delete_all()
 
     # Training-state protocol (see cornu/trainers/training_state.py).

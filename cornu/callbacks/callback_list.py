@@ -53,7 +53,7 @@ class CallbackList(Callback):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         # Under a multi-process distribution, only process 0 shows progress and writes files.
-        self.callbacks = callbacks_for_this_process(_flatten(callbacks))
+        self.callbacks = callbacks_for_this_process(_flatten(callbacks), model)
         self._open_blocks = 0
         self._executor = None
         self._futures = []

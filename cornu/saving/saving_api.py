@@ -13,6 +13,7 @@ import tempfile
 import warnings
 
 from cornu.saving import keras_archive, object_walk, safe_files, sharded_weights
+from cornu.saving import process_zero_writes
 from cornu.saving.atomic import atomic_path
 from cornu.saving.load_budget import LoadBudgetExceeded, loading
 from cornu.serialization.registry import keras_export
@@ -254,6 +255,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             "Consider building the model first by calling it on some data.",
             stacklevel=2,
         )
+    if not is_file_object and process_zero_writes.spans_processes(model):
+        with process_zero_writes.path_for_this_process(path) as path_here:
+            return save_model(model, path_here, overwrite=True, zipped=zipped)
     config_json, metadata_json = _serialize_model(model)
     write_assets = (lambda folder: _save_assets(model, folder)) if _has_assets_hooks(model) else None
     keras_archive.write_archive(
@@ -404,6 +408,10 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
         path = sharded_weights.index_path_for(path)
     if not _may_write(path, overwrite):
         return
+    if process_zero_writes.spans_processes(model):
+        with process_zero_writes.path_for_this_process(path) as path_here:
+            return save_weights(model, path_here, overwrite=True, max_shard_size=max_shard_size,
+                                objects_to_skip=objects_to_skip)
     visited = {id(o) for o in objects_to_skip} if objects_to_skip is not None else None
     if max_shard_size is not None:
         sharded_weights.save_sharded(path, max_shard_size, lambda writer: save_state(model, writer, visited=visited))
@@ -436,7 +444,8 @@ def _load_weights(model, filepath, skip_mismatch, **kwargs):
     by_name = kwargs.pop("by_name", None)
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
-    if by_name is not None:
+    legacy_h5_file = path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5")
+    if by_name is not None and not legacy_h5_file:
         raise ValueError(f"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {path}")
     if not getattr(model, "built", True):
         raise ValueError(
@@ -464,11 +473,12 @@ def _load_weights(model, filepath, skip_mismatch, **kwargs):
             raise FileNotFoundError(f"Weights file not found: filepath={path}")
         with SafetensorsWeightsReader(path) as reader:
             load_state(model, reader, skip_mismatch=skip_mismatch, visited=visited, source=reader.source)
-    elif path.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            "Loading legacy Keras 2 HDF5 weights (`.h5`) is not supported. Use a `.weights.h5` file saved by "
-            f"Keras 3 or cornu. Received: filepath={path}"
-        )
+    elif legacy_h5_file:
+        if objects_to_skip is not None:
+            raise ValueError(f"`objects_to_skip` only supports loading '.weights.h5' files. Received: {path}")
+        from cornu.saving.legacy_h5.weights_file import load_legacy_weights_file
+
+        load_legacy_weights_file(model, path, skip_mismatch=skip_mismatch, by_name=bool(by_name))
     else:
         raise ValueError(
             f"File format not supported: filepath={path}. cornu loads weights from `.weights.h5`, sharded "

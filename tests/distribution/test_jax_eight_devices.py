@@ -9,7 +9,7 @@ from cornu.backend import backend
 from tests.distribution.subprocess_runs import run_eight_devices
 
 pytestmark = pytest.mark.skipif(backend() != "jax", reason="keras.distribution's multi-device engine is JAX's "
-                                "(jax.sharding); the torch DDP/FSDP engine is tested in the torch suite")
+                                "(jax.sharding); the torch engine (DDP, DTensor) is tested in the torch suite")
 
 TOLERANCE = 1e-5
 

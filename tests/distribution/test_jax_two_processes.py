@@ -58,3 +58,6 @@ def test_generators_and_py_datasets_are_split_per_process(results):
 def test_model_axis_across_processes_keeps_variables_split(results):
     for result in _both(results, "model_parallel_model_over_processes"):
         assert result["kernel_spec"] == [None, "model"] and result["kernel_fully_addressable"] is False
+        # Saved by both processes together (process 0 writes), loaded on one device.
+        assert result["loaded_diff"] <= TOLERANCE and result["checkpoint_diff"] <= TOLERANCE
+        assert result["files"] == ["checkpoint.keras", "trained.keras"]

@@ -1,4 +1,5 @@
-"""``keras.distribution`` on PyTorch: ``DataParallel`` through ``DistributedDataParallel``.
+"""``keras.distribution`` on PyTorch: ``DataParallel`` through ``DistributedDataParallel``,
+``ModelParallel`` through DTensors laid out by the ``LayoutMap``.
 
 One real ``torchrun --nproc_per_node 2`` launch (gloo on loopback, a free port) runs every
 multi-process case of ``torch_ddp_worker.py``; each case compares against the same model
@@ -116,8 +117,37 @@ def test_file_saved_on_rank_zero_loads_in_one_process(run):
 def test_clear_errors_under_two_processes(run):
     for result in _both(run, "uneven_batch_error"):
         assert "Received: batch_size=15, data-parallel size=2" in result["message"]
-    for result in _both(run, "model_parallel_error"):
-        assert "ModelParallel" in result["message"] and "Received: variable" in result["message"]
+    for result in _both(run, "model_parallel_uneven_layout_error"):
+        assert "has 2 axes but the tensor has rank 1" in result["message"]
+
+
+@pytest.mark.requires_trainable_backend
+@pytest.mark.parametrize("case, local_shape", [("model_parallel_split_columns", [6, 8]),
+                                               ("model_parallel_split_batch", [6, 16])])
+def test_model_parallel_over_two_processes_matches_one_process(run, case, local_shape):
+    import cornu as keras
+
+    first, second = _both(run, case)
+    for result in (first, second):
+        # The first kernel is a DTensor split by columns over the mesh axis "model".
+        assert result["kernel_type"] == "DTensor" and result["kernel_local_shape"] == local_shape
+        assert result["kernel_placements"] == ["R", "S(1)"]  # Replicate() over "batch", Shard(dim=1) over "model"
+        assert result["weight_diff"] <= TOLERANCE
+        for key, values in result["logs"].items():
+            assert values == pytest.approx(result["reference_logs"][key], abs=1e-5)
+        assert result["evaluate"][0] == pytest.approx(result["evaluate"][1], abs=1e-5)
+        assert result["predict_diff"] <= TOLERANCE
+        # Saved by every process together (process 0 writes): loads on one device and under the mesh.
+        assert result["loaded_diff"] <= TOLERANCE and result["checkpoint_diff"] <= TOLERANCE
+        assert result["reloaded_under_mesh_diff"] == 0.0
+    assert first["files"] == ["checkpoint.keras", "trained.keras", "trained.weights.h5"]
+    if case == "model_parallel_split_columns":  # keras.distribution.distribute_tensor: columns 0-2 / 3-5
+        assert first["distribute_tensor"] == [[4, 3], 120.0, 276.0]
+        assert second["distribute_tensor"] == [[4, 3], 156.0, 276.0]
+    folder = os.path.join(run[0], case.replace("model_parallel_split_columns", "model_parallel_1x2")
+                          .replace("model_parallel_split_batch", "model_parallel_2x1"))
+    loaded = keras.saving.load_model(os.path.join(folder, "trained.keras"))
+    assert loaded.layers[0].kernel.shape == (6, 16)
 
 
 # ------------------------------------------------------------------ the engine in one process

@@ -161,9 +161,22 @@ def model_parallel_batch_over_processes():
 
 @case
 def model_parallel_model_over_processes():
-    model, _ = train(X, Y, model_parallel(True))
+    folder = os.path.join(FOLDER, f"model_parallel_files_{PROCESS_ID}")
+    os.makedirs(folder)
+    shared = os.path.join(FOLDER, "model_parallel_shared")
+    os.makedirs(shared, exist_ok=True)
+    # Saving a variable split over processes is a collective: ModelCheckpoint runs everywhere,
+    # and model.save is called by every process; process 0 writes the file.
+    checkpoint = keras.callbacks.ModelCheckpoint(os.path.join(shared, "checkpoint.keras"))
+    model, _ = train(X, Y, model_parallel(True), callbacks=[checkpoint])
     kernel = model.layers[0].kernel.value
+    model.save(os.path.join(shared, "trained.keras"))
+    loaded = keras.saving.load_model(os.path.join(shared, "trained.keras"))
+    checkpointed = keras.saving.load_model(os.path.join(shared, "checkpoint.keras"))
     return {"weight_diff": max_diff(REFERENCE_WEIGHTS, model.get_weights()),
+            "loaded_diff": max_diff(REFERENCE_WEIGHTS, loaded.get_weights()),
+            "checkpoint_diff": max_diff(REFERENCE_WEIGHTS, checkpointed.get_weights()),
+            "files": sorted(os.listdir(shared)),
             "kernel_spec": tuple(kernel.sharding.spec), "kernel_fully_addressable": kernel.is_fully_addressable}
 
 

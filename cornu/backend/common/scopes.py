@@ -56,8 +56,9 @@ class StatelessScope:
         if self.initialize_variables and not in_stateless_scope():
             for variable in self._deferred:
                 variable._deferred_initialize()
-        elif self._deferred:
+        elif self._deferred and in_stateless_scope():
             get_stateless_scope()._deferred.extend(self._deferred)
+        # (initialize_variables=False outside any other scope: the variables stay uninitialized, as in Keras)
         self._deferred = []
 
     def add_update(self, variable, value):

@@ -1,5 +1,5 @@
 """The stand-in engine for ``cornu.distribution`` on a backend that has no distribution
-engine yet (torch: DDP/FSDP come with the rest of issue 17; NumPy: inference on one CPU).
+engine (NumPy: inference on one CPU).
 
 It knows one device and one process: a ``DataParallel`` over that device trains as without a
 distribution, and anything that needs several devices or processes raises a clear error.
@@ -10,9 +10,8 @@ Example:
 """
 
 _NOT_YET = (
-    "The {backend} backend has no multi-device engine in cornu yet (torch's DistributedDataParallel and FSDP "
-    "come with issue 17): use the jax backend (CORNU_BACKEND=jax) to train on several devices or processes. "
-    "Received: {what}"
+    "The {backend} backend has no multi-device engine (it runs inference on one CPU): use the jax or torch "
+    "backend (CORNU_BACKEND=jax or torch) to train on several devices or processes. Received: {what}"
 )
 
 

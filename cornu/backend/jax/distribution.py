@@ -17,6 +17,7 @@ import jax
 import numpy as np
 
 from cornu.backend.common import global_state
+from cornu.backend.common.layout_checks import check_layout_fits  # noqa: F401 (part of this module's API)
 
 GLOBAL_ATTRIBUTE = "distribution"
 
@@ -110,30 +111,6 @@ def to_sharding(layout):
     return layout.backend_layout
 
 
-def check_layout_fits(layout, shape, what):
-    """Raises when ``layout`` cannot lay out a tensor of ``shape`` (rank, divisibility)."""
-    axes = getattr(layout, "axes", None)
-    if axes is None:
-        return
-    if len(axes) != len(shape):
-        raise ValueError(
-            f"The layout for {what} has {len(axes)} axes but the tensor has rank {len(shape)}: give one mesh "
-            "axis name (or None) per dimension, e.g. `layout_map['.*dense.*kernel'] = (None, 'model')` for a "
-            f"2D kernel. Received: layout.axes={tuple(axes)}, shape={tuple(shape)}"
-        )
-    mesh = layout.device_mesh
-    sizes = dict(zip(mesh.axis_names, mesh.shape)) if mesh is not None else {}
-    for dim, axis in zip(shape, axes):
-        names = axis if isinstance(axis, tuple) else (axis,)
-        parts = int(np.prod([sizes.get(n, 1) for n in names if n is not None]))
-        if dim is not None and parts > 1 and dim % parts:
-            raise ValueError(
-                f"The layout for {what} splits a dimension of size {dim} into {parts} parts (mesh axis {axis!r}), "
-                "which does not divide evenly: choose a mesh axis whose size divides that dimension, or leave it "
-                f"unsharded (None). Received: layout.axes={tuple(axes)}, shape={tuple(shape)}"
-            )
-
-
 def put(value, sharding):
     """``value`` (a local or global array) laid out as ``sharding``, across processes too."""
     if isinstance(value, jax.core.Tracer):  # inside a traced function: a constraint, not a transfer
@@ -185,3 +162,16 @@ def gather_to_host(x):
 
         return np.asarray(multihost_utils.process_allgather(x, tiled=True))
     return np.asarray(x)
+
+
+def value_spans_processes(value):
+    """Whether ``value`` has pieces on other processes' devices (so gathering it is a collective)."""
+    return isinstance(value, jax.Array) and not value.is_fully_addressable and not value.is_fully_replicated
+
+
+def barrier():
+    """Waits for every process (e.g. while process 0 writes a file); a no-op on one process."""
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+
+        multihost_utils.sync_global_devices("cornu.barrier")

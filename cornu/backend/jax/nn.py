@@ -167,10 +167,25 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format="
     total = jax.lax.reduce_window(inputs, 0.0, jax.lax.add, window, strides, padding)
     if padding == "VALID":
         return total / jnp.prod(jnp.asarray(window)).astype(inputs.dtype)
-    # 'same': padded positions do not count towards the average.
-    ones = jnp.ones((1,) + inputs.shape[1:], inputs.dtype)
-    count = jax.lax.reduce_window(ones, 0.0, jax.lax.add, window, strides, padding)
-    return total / count
+    # 'same': padded positions do not count towards the average. The counts depend on the
+    # static shape only: made on the host (XLA would spend seconds constant-folding a window sum).
+    return total / _same_padding_counts(inputs.shape, window, strides).astype(inputs.dtype)
+
+
+def _same_padding_counts(shape, window, strides):
+    """How many real (unpadded) elements each 'same'-padded window covers, shaped to broadcast."""
+    pads = jax.lax.padtype_to_pads(shape, window, strides, "SAME")
+    count = np.ones((), np.float32)
+    for axis, (n, k, s, (before, _)) in enumerate(zip(shape, window, strides, pads)):
+        if k == 1 and s == 1:
+            continue
+        out = -(-n // s)
+        starts = np.arange(out) * s - before
+        per_axis = (np.minimum(starts + k, n) - np.maximum(starts, 0)).astype(np.float32)
+        view = [1] * len(shape)
+        view[axis] = out
+        count = count * per_axis.reshape(view)
+    return count
 
 
 # -------------------------------------------------------------- attention

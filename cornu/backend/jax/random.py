@@ -4,6 +4,7 @@ import jax
 import jax.numpy as jnp
 
 from cornu.backend.common.dtypes import standardize_dtype
+from cornu.backend.jax.chunked_random import draw_in_chunks, flat_draw_applies
 from cornu.backend.jax.core import convert_to_tensor
 
 SEED_DTYPE = "uint32"
@@ -13,19 +14,41 @@ def _key(seed):
     return jnp.asarray(seed, dtype="uint32")
 
 
+# Eager draws go through `draw_in_chunks`: the same values from two compiled programs per
+# distribution and dtype, instead of one program per shape.
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    dtype = standardize_dtype(dtype)
-    return jax.random.normal(_key(seed), shape=tuple(shape), dtype=dtype) * stddev + mean
+    dtype, key = standardize_dtype(dtype), _key(seed)
+
+    def draw(draw_key, draw_shape):
+        return jax.random.normal(draw_key, shape=draw_shape, dtype=dtype) * stddev + mean
+
+    if flat_draw_applies(key, mean, stddev):
+        return draw_in_chunks(draw, key, shape)
+    return draw(key, tuple(shape))
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    dtype = standardize_dtype(dtype)
-    return jax.random.uniform(_key(seed), shape=tuple(shape), dtype=dtype, minval=minval, maxval=maxval)
+    dtype, key = standardize_dtype(dtype), _key(seed)
+
+    def draw(draw_key, draw_shape):
+        return jax.random.uniform(draw_key, shape=draw_shape, dtype=dtype, minval=minval, maxval=maxval)
+
+    if flat_draw_applies(key, minval, maxval):
+        return draw_in_chunks(draw, key, shape)
+    return draw(key, tuple(shape))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    dtype = standardize_dtype(dtype)
-    return jax.random.truncated_normal(_key(seed), -2.0, 2.0, shape=tuple(shape), dtype=dtype) * stddev + mean
+    dtype, key = standardize_dtype(dtype), _key(seed)
+
+    def draw(draw_key, draw_shape):
+        return jax.random.truncated_normal(draw_key, -2.0, 2.0, shape=draw_shape, dtype=dtype) * stddev + mean
+
+    if flat_draw_applies(key, mean, stddev):
+        return draw_in_chunks(draw, key, shape)
+    return draw(key, tuple(shape))
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):

@@ -101,16 +101,27 @@ def _dense(layer):
     return run
 
 
-def _torch_layout_kernel(cache, kernel, order):
-    """``kernel.permute(order)``; without autograd, its contiguous copy made once per weight
-    version (the convolution otherwise copies the permuted weight on every call)."""
+# For channels-last activations, torch's convolutions take their fast (NHWC) path only when the
+# weight is in the same memory format too.
+_CHANNELS_LAST_FORMAT = {4: torch.channels_last, 5: torch.channels_last_3d}
+
+
+def _torch_layout_kernel(cache, kernel, order, channels_last=False, shape=None):
+    """``kernel.permute(order)`` (then reshaped to ``shape``); without autograd, its contiguous
+    copy made once per weight version (the convolution otherwise copies the permuted weight on
+    every call), in channels-last memory for channels-last inputs."""
     if torch.is_grad_enabled() and kernel.requires_grad:
-        return kernel.permute(order)
+        weight = kernel.permute(order)
+        return weight if shape is None else weight.reshape(shape)
     key = (kernel._version, torch.is_inference_mode_enabled())  # an inference-mode copy stays in that mode
     entry = cache.get("kernel")
     if entry is None or entry[0] is not kernel or entry[1] != key:
         with torch.no_grad():
-            entry = cache["kernel"] = (kernel, key, kernel.permute(order).contiguous())
+            weight = kernel.permute(order)
+            weight = weight.contiguous() if shape is None else weight.reshape(shape)
+            memory_format = _CHANNELS_LAST_FORMAT.get(weight.ndim) if channels_last else None
+            weight = weight.contiguous(memory_format=memory_format) if memory_format else weight.contiguous()
+            entry = cache["kernel"] = (kernel, key, weight)
     return entry[2]
 
 
@@ -142,7 +153,45 @@ def _conv(layer):
                 return NOT_HANDLED
             padding = tuple(before for before, _ in pads)
         groups = x.shape[1] // kernel.shape[-2]
-        out = convolve(x, _torch_layout_kernel(cache, kernel, order), bias, strides, padding, dilation, groups)
+        out = convolve(x, _torch_layout_kernel(cache, kernel, order, channels_last), bias, strides, padding,
+                       dilation, groups)
+        if channels_last:
+            out = out.movedim(1, -1)
+        return _activation(layer.activation)(out)
+
+    return run
+
+
+def _depthwise_conv(layer):
+    rank = getattr(layer, "rank", None)
+    if rank not in _CONV or layer.padding not in ("valid", "same"):
+        return None
+    dtype = _float_dtype(layer)
+    if dtype is None:
+        return None
+    channels_last = layer.data_format == "channels_last"
+    strides, dilation = tuple(layer.strides), tuple(layer.dilation_rate)
+    convolve = _CONV[rank]
+    # Keras (spatial..., in, multiplier) -> torch (in * multiplier, 1, spatial...), groups = in.
+    order = (rank, rank + 1) + tuple(range(rank))
+    cache = {}
+
+    def run(x, training):
+        if x.dtype != dtype or x.ndim != rank + 2:
+            return NOT_HANDLED
+        kernel = layer.kernel._value
+        bias = layer.bias._value if layer.use_bias else None
+        x = x.movedim(-1, 1) if channels_last else x
+        padding = 0
+        if layer.padding == "same":
+            pads = [same_padding(x.shape[2 + i], kernel.shape[i], strides[i], dilation[i]) for i in range(rank)]
+            if any(before != after for before, after in pads):
+                return NOT_HANDLED
+            padding = tuple(before for before, _ in pads)
+        channels, multiplier = kernel.shape[-2], kernel.shape[-1]
+        shape = (channels * multiplier, 1) + tuple(kernel.shape[:rank])
+        weight = _torch_layout_kernel(cache, kernel, order, channels_last, shape)
+        out = convolve(x, weight, bias, strides, padding, dilation, channels)
         if channels_last:
             out = out.movedim(1, -1)
         return _activation(layer.activation)(out)
@@ -322,6 +371,7 @@ def _dropout(layer):
 _KERNELS = {
     ("cornu.layers.core.dense", "Dense"): _dense,
     ("cornu.layers.convolutional.base_conv", "BaseConv"): _conv,
+    ("cornu.layers.convolutional.base_depthwise_conv", "BaseDepthwiseConv"): _depthwise_conv,
     ("cornu.layers.pooling.base_pooling", "BasePooling"): _pooling,
     ("cornu.layers.reshaping.flatten", "Flatten"): _flatten,
     ("cornu.layers.core.embedding", "Embedding"): _embedding,

@@ -8,7 +8,7 @@ import ml_dtypes
 import numpy as np
 import torch
 
-from cornu.backend.common import load_budget, scopes, symbolic
+from cornu.backend.common import global_state, load_budget, scopes, symbolic
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import VariableBase
@@ -17,6 +17,8 @@ SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
 
 DEFAULT_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+# True once a variable was laid out as a DTensor (ModelParallel): assignments then check for one.
+_HAS_DTENSORS = [False]
 # True while shape inference runs a function on meta tensors: variables then read as meta too.
 _META_RUN = [False]
 
@@ -61,10 +63,21 @@ class Variable(VariableBase):
     def _initialize(self, value):
         value = convert_to_tensor(value, dtype=self._dtype)
         requires_grad = self._trainable and value.is_floating_point()
-        self._value = torch.nn.Parameter(value.detach().clone(), requires_grad=requires_grad)
+        value = value.detach().clone()
+        if global_state.get_global_attribute("distribution") is not None:
+            from cornu.backend.torch import dtensor_layouts  # ModelParallel: a DTensor by the LayoutMap
+
+            value = dtensor_layouts.place_variable(self, value)
+            _HAS_DTENSORS[0] = _HAS_DTENSORS[0] or dtensor_layouts.is_distributed(value)
+        self._value = torch.nn.Parameter(value, requires_grad=requires_grad)
 
     @without_grad
     def _direct_assign(self, value):
+        if _HAS_DTENSORS[0] and type(self._value).__name__ == "DTensor":
+            from cornu.backend.torch import dtensor_layouts
+
+            dtensor_layouts.assign_into(self._value, value)
+            return
         self._value.copy_(value)
 
     def _on_trainable_change(self):
@@ -168,6 +181,8 @@ def convert_to_numpy(x):
         x = x.value
     if isinstance(x, torch.Tensor):
         x = x.detach()
+        if hasattr(x, "full_tensor"):  # a DTensor (ModelParallel): every process gets the whole value
+            x = x.full_tensor()
         if x.device.type != "cpu":
             x = x.cpu()
         if x.dtype == torch.bfloat16:

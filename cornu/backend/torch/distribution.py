@@ -26,10 +26,9 @@ from cornu.backend.common import global_state
 GLOBAL_ATTRIBUTE = "distribution"
 
 _NOT_BUILT = (
-    "{what} is not supported by cornu's PyTorch engine yet: on torch, cornu runs `DataParallel` through "
-    "DistributedDataParallel (one device per process, e.g. `torchrun --nproc_per_node 2 train.py`); "
-    "variables split over a mesh (ModelParallel through FSDP2) come later. Use the jax backend "
-    "(CORNU_BACKEND=jax) for ModelParallel. Received: {received}"
+    "{what} is not supported by `DataParallel` on torch, which keeps every variable whole on every process "
+    "(DistributedDataParallel): use `ModelParallel` with a `LayoutMap` to split variables (DTensors, one "
+    "process per device). Received: {received}"
 )
 
 
@@ -188,21 +187,61 @@ def to_backend_mesh(device_mesh):
 
 
 def to_backend_layout(tensor_layout):
-    if not _is_replicated(tensor_layout) and tensor_layout.device_mesh is not None \
-            and tensor_layout.device_mesh.devices.size > 1 and not _is_batch_only(tensor_layout):
-        raise not_built_error("A layout that splits a tensor over the model axes", f"layout={tensor_layout}")
+    """The layout itself: ``dtensor_layouts.placements`` turns it into DTensor placements."""
     return tensor_layout
-
-
-def _is_batch_only(layout):
-    axes = list(layout.axes)
-    return all(axis is None for axis in axes[1:])
 
 
 def distribute_tensor(tensor, layout):
     """``tensor`` as this process holds it under ``layout``: a replicated layout keeps it whole
-    (every process holds the same value); anything split over several processes is not built yet."""
+    (every process holds the same value); a split one makes a DTensor over the processes."""
     mesh = getattr(layout, "device_mesh", None)
     if mesh is None or mesh.devices.size == 1 or _is_replicated(layout):
         return tensor
-    raise not_built_error("`distribute_tensor` with a split layout", f"layout={layout}")
+    if not is_multi_process():
+        raise ValueError(
+            "A layout that splits a tensor over several devices needs one process per device on torch: start "
+            f"them with `torchrun --nproc_per_node {mesh.devices.size}` and call `keras.distribution.initialize()`. "
+            f"Received: layout={layout}"
+        )
+    from torch.distributed.tensor import distribute_tensor as torch_distribute
+
+    tensor = tensor if isinstance(tensor, torch.Tensor) else torch.as_tensor(tensor)
+    return torch_distribute(tensor.to(collective_device()), torch_mesh(mesh), placements(layout, tensor.ndim))
+
+
+_TORCH_MESHES = {}  # (shape, axis names, device kind) -> torch DeviceMesh
+
+
+def torch_mesh(device_mesh):
+    """The torch ``DeviceMesh`` of a cornu ``DeviceMesh`` (made once per shape and names)."""
+    from torch.distributed.device_mesh import init_device_mesh
+
+    check_mesh(device_mesh)
+    kind = collective_device().type
+    key = (tuple(device_mesh.shape), tuple(device_mesh.axis_names), kind)
+    mesh = _TORCH_MESHES.get(key)
+    if mesh is None:
+        mesh = _TORCH_MESHES[key] = init_device_mesh(kind, tuple(device_mesh.shape),
+                                                     mesh_dim_names=tuple(device_mesh.axis_names))
+    return mesh
+
+
+def placements(layout, rank):
+    """DTensor placements of ``layout``, one per mesh axis: ``Shard(d)`` for the tensor dim ``d``
+    the layout puts on that axis, else ``Replicate()``."""
+    from torch.distributed.tensor import Replicate, Shard
+
+    axes = list(getattr(layout, "axes", None) or [None] * rank)
+    result = []
+    for mesh_axis in layout.device_mesh.axis_names:
+        dims = [d for d, axis in enumerate(axes)
+                if axis == mesh_axis or (isinstance(axis, (tuple, list)) and mesh_axis in axis)]
+        result.append(Shard(dims[0]) if dims else Replicate())
+    return result
+
+
+def value_spans_processes(value):
+    """Whether ``value`` is a DTensor split over several processes (ModelParallel)."""
+    if type(value).__name__ != "DTensor":
+        return False
+    return any(not placement.is_replicate() for placement in value.placements) and value.device_mesh.size() > 1

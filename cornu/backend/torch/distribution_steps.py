@@ -26,17 +26,14 @@ import torch
 import torch.distributed as dist
 
 from cornu.backend.torch import distribution as engine
+from cornu.backend.torch.active_placement import running
 
-_ACTIVE = []  # the placement whose step runs now (innermost last)
 _DDP_MODULES = weakref.WeakKeyDictionary()  # model -> (ids of its trainable parameters, DDP wrapper)
 
 
-def active_placement():
-    """The placement of the step running now, or None outside a distributed step."""
-    return _ACTIVE[-1] if _ACTIVE else None
-
-
 class DataParallelPlacement:
+    splits_variables = False
+
     def __init__(self, model, kind, distribution):
         self.model = model
         self.kind = kind
@@ -55,6 +52,10 @@ class DataParallelPlacement:
         if not engine.is_multi_process():
             engine.check_mesh(distribution.device_mesh)
             return None
+        if hasattr(distribution, "_layout_map") and distribution.device_mesh.devices.size > 1:
+            from cornu.backend.torch.model_parallel_steps import ModelParallelPlacement
+
+            return ModelParallelPlacement(model, kind, distribution)
         return cls(model, kind, distribution)
 
     @staticmethod
@@ -70,11 +71,8 @@ class DataParallelPlacement:
     # ---------------------------------------------------------------- running a step
     def run(self, step, data):
         """``step(data)`` on this process's rows, with this placement active for the step."""
-        _ACTIVE.append(self)
-        try:
+        with running(self):
             output = step(self.local_rows(data))
-        finally:
-            _ACTIVE.pop()
         if self.kind == "predict":
             return optree.tree_map(self._gather_rows, output, none_is_leaf=True)
         return output
@@ -120,7 +118,12 @@ class DataParallelPlacement:
         return (total / self.world_size).to(device=x.device, dtype=x.dtype)
 
     def global_metrics_update(self, update_metrics):
-        """``update_metrics`` fed with the whole global batch's loss, targets and predictions."""
+        """``update_metrics`` fed with the whole global batch's loss, targets and predictions
+        (only the loss when the model has no metrics reading the others)."""
+        if _reads_only_the_loss(self.model):
+            return lambda loss, x, y, y_pred, sample_weight: update_metrics(self._mean(loss), x, y, y_pred,
+                                                                            sample_weight)
+
         def update(loss, x, y, y_pred, sample_weight):
             gather = lambda tree: optree.tree_map(self._gather_rows, tree, none_is_leaf=True)  # noqa: E731
             return update_metrics(self._mean(loss), x, gather(y), gather(y_pred), gather(sample_weight))
@@ -140,3 +143,12 @@ class DataParallelPlacement:
             entry = _DDP_MODULES[model] = (key, wrapper)
         return entry[1]
 
+
+def _reads_only_the_loss(model):
+    """True when the step's metrics are the loss alone: no compiled metrics and the trainer's own
+    ``compute_metrics`` (the only reader of targets and predictions), so gathering them is waste."""
+    compute_metrics = getattr(type(model), "compute_metrics", None)
+    metrics = getattr(model, "_compile_metrics", None)
+    no_metrics = metrics is None or (getattr(metrics, "raw_metrics", 1) is None
+                                     and getattr(metrics, "raw_weighted_metrics", 1) is None)
+    return no_metrics and getattr(compute_metrics, "__module__", "") == "cornu.trainers.trainer"

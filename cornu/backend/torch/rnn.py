@@ -19,6 +19,7 @@ from torch import _VF
 from cornu.backend.common.kernel_activations import declare_kernel_activation, kernel_activation_name
 from cornu.backend.common.rnn_loop import python_rnn_loop
 from cornu.backend.torch.core import convert_to_tensor
+from cornu.backend.torch.mkldnn_lstm import mkldnn_lstm
 
 # torch warns once when the weights it gets are not one flat cuDNN buffer; re-laying them
 # out per call is the price of keeping Keras's variables as they are.
@@ -131,9 +132,11 @@ def _masked_outputs(outputs, last_h, padding, zero_output_for_mask):
 
 
 def _traced_lstm(inputs, h, c, kernel, recurrent_kernel, bias):
-    """The LSTM as plain ops, for torch.compile (not torch.export, which keeps the kernel and
-    its dynamic time axis): the compiler unrolls ``_VF.lstm`` into the same steps anyway, and its own unrolling fails to differentiate when the inputs need no
-    gradient (torch 2.13). The input projection of every step is one matmul up front."""
+    """The LSTM as plain ops, for torch.compile where oneDNN's kernels do not apply (GPU,
+    float64; not torch.export, which keeps the kernel and its dynamic time axis): the compiler
+    unrolls ``_VF.lstm`` into the same steps anyway, and its own unrolling fails to differentiate
+    when the inputs need no gradient (torch 2.13). The input projection of every step is one
+    matmul up front."""
     projected = inputs @ kernel
     if bias is not None:
         projected = projected + bias
@@ -144,6 +147,16 @@ def _traced_lstm(inputs, h, c, kernel, recurrent_kernel, bias):
         h = torch.sigmoid(o) * torch.tanh(c)
         outputs.append(h)
     return torch.stack(outputs, dim=1), h, c
+
+
+_HAS_MKLDNN = torch.backends.mkldnn.is_available()  # (read here: torch.compile cannot trace the query)
+
+
+def _runs_on_mkldnn(inputs, hx, params):
+    """Whether eager ``_VF.lstm`` runs these tensors on oneDNN's LSTM (CPU, float32 or bfloat16)."""
+    tensors = [inputs, *hx, *params]
+    return (_HAS_MKLDNN and all(t.device.type == "cpu" for t in tensors)
+            and len({t.dtype for t in tensors}) == 1 and inputs.dtype in (torch.float32, torch.bfloat16))
 
 
 def lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kernel, bias, activation,
@@ -165,7 +178,10 @@ def lstm(inputs, initial_state_h, initial_state_c, mask, kernel, recurrent_kerne
     hx = (convert_to_tensor(initial_state_h).to(inputs.device, inputs.dtype)[None],
           convert_to_tensor(initial_state_c).to(inputs.device, inputs.dtype)[None])
     if padding is None and torch.compiler.is_compiling() and not torch.compiler.is_exporting():
-        outputs, h, c = _traced_lstm(inputs, hx[0][0], hx[1][0], kernel, recurrent_kernel, bias)
+        if _runs_on_mkldnn(inputs, hx, params):
+            outputs, h, c = mkldnn_lstm(inputs, hx[0][0], hx[1][0], params)
+        else:
+            outputs, h, c = _traced_lstm(inputs, hx[0][0], hx[1][0], kernel, recurrent_kernel, bias)
     else:
         outputs, h, c = _run(_VF.lstm, inputs, hx, params, bias is not None, padding)
         h, c = h[0], c[0]

@@ -7,7 +7,8 @@ import torch
 
 from cornu.backend.common.eager_runner import EagerRunner
 from cornu.backend.torch.compiled_step import compiled_train_step
-from cornu.backend.torch.distribution_steps import DataParallelPlacement, active_placement
+from cornu.backend.torch.active_placement import active_placement
+from cornu.backend.torch.distribution_steps import DataParallelPlacement
 
 SUPPORTS_TRAINING = True
 SUPPORTS_JIT_COMPILE = True
@@ -23,9 +24,11 @@ def _detached(tensors):
 
 def train_step(model, trainable, x, y, sample_weight, update_metrics):
     placement = active_placement()
-    if placement is not None:  # DataParallel over several processes (torchrun)
-        return _data_parallel_train_step(placement, model, trainable, x, y, sample_weight, update_metrics)
-    if model.jit_compile and not model.run_eagerly and not torch.compiler.is_compiling():
+    if placement is not None:  # a distribution over several processes (torchrun)
+        if not placement.splits_variables:
+            return _data_parallel_train_step(placement, model, trainable, x, y, sample_weight, update_metrics)
+        update_metrics = placement.global_metrics_update(update_metrics)  # ModelParallel: DTensor variables
+    elif model.jit_compile and not model.run_eagerly and not torch.compiler.is_compiling():
         logs = compiled_train_step(model, trainable, x, y, sample_weight, update_metrics)
         if logs is not None:
             return logs

@@ -17,7 +17,7 @@ import optree
 from cornu import backend
 from cornu.backend import namespaces
 from cornu.layers.layer import Layer
-from cornu.random.seed_generator import draw_seed
+from cornu.random.seed_generator import SeedGenerator, draw_seed
 
 _FLOAT_KINDS = "fc"
 
@@ -79,6 +79,8 @@ class DataLayer(Layer):
         """A seed for ``self.backend.random``, drawn from ``seed_generator`` (default
         ``self.seed_generator``)."""
         generator = seed_generator if seed_generator is not None else self.seed_generator
+        if self.backend.is_numpy and getattr(type(generator), "next", None) is SeedGenerator.next:
+            return _next_host_seed(generator)
         return self.backend.convert_to_tensor(draw_seed(generator))
 
     def to_backend_output(self, outputs):
@@ -87,3 +89,13 @@ class DataLayer(Layer):
         if self.backend.is_numpy:
             return outputs
         return optree.tree_map(lambda x: backend.convert_to_tensor(x) if isinstance(x, np.ndarray) else x, outputs)
+
+
+def _next_host_seed(generator):
+    """``generator.next()`` as a NumPy array, with the counter advanced in NumPy: the same seed
+    and the same new state, without the backend's per-op dispatch (on JAX it cost more than a
+    small augmentation itself, all of it holding the GIL in data-pipeline threads)."""
+    state = generator.state
+    current = np.array(backend.convert_to_numpy(state.value))
+    state.assign(current + np.array([0, 1], current.dtype))
+    return current

@@ -150,3 +150,42 @@ def test_a_mixed_precision_step_is_one_graph_that_never_recompiles(capture_only)
     _, history = _train_gpu_workload("gpt", True, "mixed_bfloat16")
     _assert_one_graph_without_breaks()
     assert np.all(np.isfinite(history["loss"]))
+
+
+def test_a_new_batch_shape_compiles_a_second_graph_with_eager_numbers(capture_only):
+    """Dynamo guards the step's data and state arguments only (not the model's Python
+    attributes): a last, smaller batch must still fail the shape guards and get its own graph."""
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((10, 3)).astype("float32"), rng.standard_normal((10, 1)).astype("float32")
+
+    def fit(jit_compile):
+        cornu.utils.set_random_seed(1)
+        model = cornu.Sequential([cornu.Input((3,)), cornu.layers.Dense(4, activation="relu"), cornu.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"], jit_compile=jit_compile)
+        return model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0).history
+
+    eager = fit(False)
+    compiled = fit(True)
+    assert counters["stats"]["unique_graphs"] == 2, dict(counters["stats"])
+    assert sum(counters["graph_break"].values()) == 0, dict(counters["graph_break"])
+    for key in ("loss", "mae"):
+        np.testing.assert_allclose(compiled[key], eager[key], rtol=1e-5, atol=1e-6)
+
+
+def test_an_lstm_keeps_the_fused_onednn_kernels_in_the_graph(capture_only, monkeypatch):
+    """On CPU the compiled step calls oneDNN's LSTM kernels (as eager does), not a time loop."""
+    from cornu.backend.torch import rnn
+
+    if not rnn._HAS_MKLDNN:
+        pytest.skip("this torch build has no oneDNN")
+    calls = []
+
+    def counted(*args):
+        calls.append(1)
+        return rnn_mkldnn_lstm(*args)
+
+    rnn_mkldnn_lstm = rnn.mkldnn_lstm
+    monkeypatch.setattr(rnn, "mkldnn_lstm", counted)
+    _train(lstm, jit_compile=True, metrics=())
+    _assert_one_graph_without_breaks()
+    assert calls, "the compiled LSTM step did not use the fused kernels"
