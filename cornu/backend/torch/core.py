@@ -12,13 +12,12 @@ from cornu.backend.common import global_state, load_budget, scopes, symbolic
 from cornu.backend.common.dtypes import result_type, standardize_dtype
 from cornu.backend.common.keras_tensor import KerasTensor
 from cornu.backend.common.variables import VariableBase
+from cornu.backend.torch.dtensor_flag import HAS_DTENSORS
 
 SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
 
 DEFAULT_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
-# True once a variable was laid out as a DTensor (ModelParallel): assignments then check for one.
-_HAS_DTENSORS = [False]
 # True while shape inference runs a function on meta tensors: variables then read as meta too.
 _META_RUN = [False]
 
@@ -68,12 +67,12 @@ class Variable(VariableBase):
             from cornu.backend.torch import dtensor_layouts  # ModelParallel: a DTensor by the LayoutMap
 
             value = dtensor_layouts.place_variable(self, value)
-            _HAS_DTENSORS[0] = _HAS_DTENSORS[0] or dtensor_layouts.is_distributed(value)
+            HAS_DTENSORS[0] = HAS_DTENSORS[0] or dtensor_layouts.is_distributed(value)
         self._value = torch.nn.Parameter(value, requires_grad=requires_grad)
 
     @without_grad
     def _direct_assign(self, value):
-        if _HAS_DTENSORS[0] and type(self._value).__name__ == "DTensor":
+        if HAS_DTENSORS[0] and type(self._value).__name__ == "DTensor":
             from cornu.backend.torch import dtensor_layouts
 
             dtensor_layouts.assign_into(self._value, value)
@@ -181,7 +180,7 @@ def convert_to_numpy(x):
         x = x.value
     if isinstance(x, torch.Tensor):
         x = x.detach()
-        if hasattr(x, "full_tensor"):  # a DTensor (ModelParallel): every process gets the whole value
+        if HAS_DTENSORS[0] and hasattr(x, "full_tensor"):  # a DTensor (ModelParallel): all get the whole value
             x = x.full_tensor()
         if x.device.type != "cpu":
             x = x.cpu()

@@ -22,6 +22,7 @@ import torch
 import torch.distributed as dist
 
 from cornu.backend.common import global_state
+from cornu.backend.torch.dtensor_flag import HAS_DTENSORS
 
 GLOBAL_ATTRIBUTE = "distribution"
 
@@ -205,6 +206,7 @@ def distribute_tensor(tensor, layout):
         )
     from torch.distributed.tensor import distribute_tensor as torch_distribute
 
+    HAS_DTENSORS[0] = True  # conversions to NumPy now look for DTensors
     tensor = tensor if isinstance(tensor, torch.Tensor) else torch.as_tensor(tensor)
     return torch_distribute(tensor.to(collective_device()), torch_mesh(mesh), placements(layout, tensor.ndim))
 

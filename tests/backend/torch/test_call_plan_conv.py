@@ -124,3 +124,58 @@ def test_embedding_and_pooling_run_their_kernels(kernel_runs):
     model = cornu.Model(tokens, layers.MaxPooling1D(2)(embedding(tokens)))
     _compare(model, torch.tensor([[0, 5, 2, 2], [1, 1, 4, 3]], dtype=torch.int32))
     assert [kernel_runs[layer.name] for layer in model.layers[1:]] == [1, 1]
+
+
+@pytest.mark.parametrize("padding, strides, multiplier, dilation, data_format", [
+    ("same", 1, 1, 1, "channels_last"), ("valid", 2, 2, 1, "channels_last"), ("same", 1, 2, 2, "channels_last"),
+    ("same", 1, 1, 1, "channels_first"), ("valid", 1, 3, 1, "channels_first")])
+def test_depthwise_convolutions_run_their_kernel_with_the_layer_numbers(padding, strides, multiplier, dilation,
+                                                                        data_format, kernel_runs):
+    shape = (7, 8, 3) if data_format == "channels_last" else (3, 7, 8)
+    depthwise = layers.DepthwiseConv2D(3, strides=strides, padding=padding, depth_multiplier=multiplier,
+                                       dilation_rate=dilation, data_format=data_format, activation="relu",
+                                       bias_initializer="random_normal")
+    model = cornu.Sequential([cornu.Input(shape), depthwise])
+    x = _floats(2, *shape)
+    with torch.no_grad():
+        out = _numpy(_compare(model, x))
+    assert kernel_runs[depthwise.name] == 1
+    # NumPy reference: channel c * multiplier + m is input channel c through kernel[..., c, m].
+    xs = x.numpy() if data_format == "channels_last" else x.numpy().transpose(0, 2, 3, 1)
+    kernel, bias = depthwise.kernel.numpy(), depthwise.bias.numpy()
+    if padding == "same":
+        xs = np.pad(xs, ((0, 0), (dilation, dilation), (dilation, dilation), (0, 0)))
+    rows = (xs.shape[1] - 2 * dilation - 1) // strides + 1
+    cols = (xs.shape[2] - 2 * dilation - 1) // strides + 1
+    expected = np.zeros((2, rows, cols, 3 * multiplier), "float32")
+    for i in range(3):
+        for j in range(3):
+            patch = xs[:, i * dilation:i * dilation + (rows - 1) * strides + 1:strides,
+                       j * dilation:j * dilation + (cols - 1) * strides + 1:strides, :]
+            expected += (patch[..., :, None] * kernel[i, j]).reshape(2, rows, cols, -1)
+    expected = np.maximum(expected + bias, 0)
+    if data_format == "channels_first":
+        expected = expected.transpose(0, 3, 1, 2)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_channels_last_convolutions_keep_a_channels_last_kernel(kernel_runs):
+    model = _conv_model()
+    x = _floats(2, 6, 6, 2)
+    seen = []
+    original = torch.nn.functional.conv2d
+
+    def recording(inputs, weight, *args, **kwargs):
+        seen.append(weight.is_contiguous(memory_format=torch.channels_last))
+        return original(inputs, weight, *args, **kwargs)
+
+    import cornu.backend.torch.call_plan_kernels as kernels
+
+    kernels._CONV[2] = recording  # read when the plan makes each layer's kernel
+    try:
+        with torch.no_grad():
+            _compare(model, x)
+    finally:
+        kernels._CONV[2] = original
+    assert kernel_runs[model.layers[0].name] == 1
+    assert seen and all(seen)  # torch's NHWC path needs the weight in the same memory format
