@@ -26,7 +26,7 @@ import numpy as np
 from bench.workloads import WORKLOADS, common
 
 IMPLS = ("cornu", "keras", "native")
-BACKENDS = ("jax", "torch")
+BACKENDS = ("jax", "torch", "tensorflow")
 
 
 class Plan:
@@ -55,7 +55,7 @@ def first_line(error):
 
 def backend_sync(backend):
     """A function that blocks until an output of ``backend`` is computed (JAX dispatches
-    asynchronously; torch on CPU is synchronous)."""
+    asynchronously; torch and TensorFlow on CPU are synchronous)."""
     if backend == "jax":
         import jax
 
@@ -110,6 +110,7 @@ def run_keras_api(module_name, workload, backend, plan, x, y, result):
     model = common.compile_model(keras, wl.build(keras, plan.cfg))
     result["build_s"] = time.perf_counter() - start
     result["trainable_params"] = int(sum(int(np.prod(v.shape)) for v in model.trainable_weights))
+    result["jit_compile"] = getattr(model, "jit_compile", None)
     timer = common.make_epoch_timer(keras, sync=lambda logs: [float(v) for v in logs.values()])
     timer.fit_start = time.perf_counter()
     model.fit(x, y, batch_size=plan.batch_size, epochs=1 + plan.epochs, shuffle=False, verbose=0,
@@ -134,7 +135,13 @@ def run_native(workload, backend, plan, x, y, result):
 
         result["library_version"] = jax.__version__
         jax.block_until_ready(jax.numpy.zeros(2) + 1)  # the framework's one-time start-up,
-    else:                                               # which importing cornu/keras also does
+    elif backend == "tensorflow":                       # which importing cornu/keras also does
+        from bench.native import tf_models as native
+        import tensorflow as tf
+
+        result["library_version"] = tf.__version__
+        tf.zeros(2) + 1
+    else:
         from bench.native import torch_models as native
         import torch
 
@@ -144,6 +151,8 @@ def run_native(workload, backend, plan, x, y, result):
     net = native.make(workload, plan.cfg, seed=0)
     result["build_s"] = time.perf_counter() - start
     result["trainable_params"] = net.num_trainable_params()
+    if hasattr(net, "jit_compile"):
+        result["jit_compile"] = net.jit_compile
     raw_x, x = x, net.prepare(x)
     b = plan.batch_size
     fit_start = time.perf_counter()

@@ -126,7 +126,7 @@ def machine_info():
     except OSError:
         pass
     versions = {}
-    for name in ("jax", "torch", "keras", "numpy"):
+    for name in ("jax", "torch", "tensorflow", "tensorflow-cpu", "keras", "numpy"):
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -13,7 +13,7 @@ import importlib.abc
 import importlib.util
 import sys
 
-from cornu import missing_features
+from cornu import backend, missing_features
 
 ALIAS = "keras"
 
@@ -80,6 +80,12 @@ def install_as_keras():
     if _installed():
         return
     loaded = sys.modules.get(ALIAS)
+    if loaded is not None and getattr(backend.core, "FRAMEWORK_IMPORTED_KERAS", False):
+        # The backend's framework (TensorFlow) imported the real Keras for itself, not the program:
+        # the program's `import keras` gets cornu, TensorFlow keeps its references to that copy.
+        for name in [name for name in sys.modules if name == ALIAS or name.startswith(ALIAS + ".")]:
+            del sys.modules[name]
+        loaded = None
     if loaded is not None and not getattr(loaded, "__name__", "").startswith("cornu"):
         raise RuntimeError(
             "The real `keras` package is already imported, so `keras` cannot resolve to cornu any more. "

@@ -1,18 +1,18 @@
 """The parts of Keras 3's public API that cornu does not have yet, and what asking for one does.
 
 Every public name of Keras 3.15 either exists in cornu or is listed here. Asking for a listed
-name (``keras.layers.TFSMLayer``, ``from keras.visualization import plot_image_gallery``) raises
+name (``keras.utils.legacy``, ``from keras.visualization import plot_image_gallery``) raises
 :class:`MissingFeatureError`, a ``NotImplementedError`` that names the feature and the issue
 that brings it, instead of a bare ``AttributeError``. It is also an ``AttributeError``, so
-``hasattr(keras.layers, "TFSMLayer")`` stays ``False`` and feature probes keep working. The
+``hasattr(keras.utils, "legacy")`` stays ``False`` and feature probes keep working. The
 README's "Not in cornu yet" list is this table; a test keeps the two equal.
 
 Example:
 >>> import cornu
->>> cornu.layers.TFSMLayer
+>>> cornu.utils.legacy
 Traceback (most recent call last):
   ...
-cornu.missing_features.MissingFeatureError: `keras.layers.TFSMLayer` is not in cornu yet ...
+cornu.missing_features.MissingFeatureError: `keras.utils.legacy` is not in cornu yet ...
 """
 
 import dis
@@ -20,7 +20,6 @@ import sys
 
 # feature -> (what it is, the open issue that brings it, or None when no issue does yet)
 FEATURES = {
-    "TensorFlow": ("the TensorFlow backend", 19),
     "visualization": ("the image and bounding-box plots", None),
     "distillation": ("knowledge distillation", None),
     "legacy serialization": ("the Keras 2 serialization functions", None),
@@ -30,7 +29,6 @@ FEATURES = {
 
 # namespace -> {name: feature}; a namespace mapped to a feature lacks every name.
 MISSING = {
-    "layers": {"TFSMLayer": "TensorFlow"},
     "utils": {"legacy": "legacy serialization"},
     "visualization": "visualization",
     "distillation": "distillation",

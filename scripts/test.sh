@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole test suite once per backend (jax, torch, numpy).
+# Sets up and runs the whole test suite once per backend (jax, torch, numpy, tensorflow).
 # Extra arguments go to pytest; CORNU_TEST_BACKENDS picks backends; CORNU_TEST_WORKERS
 # sets pytest-xdist workers (default: one per core, at most 2); CORNU_TEST_SKIP_SETUP=1
 # skips scripts/setup.sh (an environment that is already set up, offline).
@@ -15,7 +15,7 @@ workers=${CORNU_TEST_WORKERS:-$(( $(nproc) < 2 ? 1 : 2 ))}
 # default pool makes small ops many times slower when cores are oversubscribed.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 status=0
-for backend in ${CORNU_TEST_BACKENDS:-jax torch numpy}; do
+for backend in ${CORNU_TEST_BACKENDS:-jax torch numpy tensorflow}; do
   echo "=== tests on backend: $backend"
   start=$(date +%s)
   CORNU_BACKEND=$backend .venv/bin/python -m pytest tests -p no:cacheprovider \

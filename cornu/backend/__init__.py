@@ -1,6 +1,6 @@
-"""The backend package: the only place that imports jax or torch for computation.
+"""The backend package: the only place that imports jax, torch or tensorflow for computation.
 
-Exactly one backend package (``jax``, ``torch`` or ``numpy``) is imported,
+Exactly one backend package (``jax``, ``torch``, ``tensorflow`` or ``numpy``) is imported,
 chosen once by ``config``; everything else in cornu calls the functions
 re-exported here and never asks which backend is active.
 """
@@ -37,6 +37,7 @@ from cornu.backend.config import (
 _BACKEND_PACKAGES = {
     "jax": ("jax", "pip install jax"),
     "torch": ("torch", "pip install 'cornu[torch]' (or pip install torch)"),
+    "tensorflow": ("tensorflow", "pip install 'cornu[tensorflow]' (or pip install tensorflow-cpu)"),
 }
 
 

@@ -7,7 +7,7 @@ else the ``backend`` field of ``~/.cornu/cornu.json``, else ``"jax"``.
 import json
 import os
 
-_VALID_BACKENDS = ("jax", "torch", "numpy")
+_VALID_BACKENDS = ("jax", "torch", "numpy", "tensorflow")
 _VALID_DATA_FORMATS = ("channels_last", "channels_first")
 
 _FLOATX = "float32"
@@ -60,7 +60,7 @@ def _resolve():
 
 
 def backend():
-    """Returns the name of the active backend: ``"jax"``, ``"torch"`` or ``"numpy"``.
+    """Returns the name of the active backend: ``"jax"``, ``"torch"``, ``"numpy"`` or ``"tensorflow"``.
 
     Example:
     >>> cornu.config.backend()

@@ -2,8 +2,10 @@
 
 Keras's ``ExportArchive`` writes a TensorFlow SavedModel (several endpoints and variable
 collections in one folder). cornu writes ONNX (``ExportArchive(format="onnx")``), and LiteRT or
-TF.js for the one-endpoint case; the SavedModel format (Keras's default, ``format="saved_model"``)
-needs the TensorFlow backend (issue 19) and is refused with that explanation.
+TF.js for the one-endpoint case, and the SavedModel format (Keras's default, ``format="saved_model"``,
+also ``"tf_saved_model"``) on the TensorFlow backend: there every method forwards to
+``cornu.export.saved_model.SavedModelArchive`` (several endpoints and variable collections in one
+folder, as in Keras); on other backends that format is refused with a clear error.
 
 ONNX and several endpoints (Keras has no ONNX ``ExportArchive``: its archive writes SavedModels
 only, and its ``model.export(format="onnx")`` writes the one ``serve`` endpoint): an ONNX file
@@ -38,6 +40,7 @@ from cornu.layers.layer import Layer
 from cornu.serialization.registry import keras_export
 
 _FORMATS = ("onnx", "litert", "tfjs")
+_SAVED_MODEL_FORMATS = ("saved_model", "tf_saved_model")
 # Keyword arguments Keras's add_endpoint takes for its JAX -> TensorFlow path; they mean nothing here.
 _KERAS_ONLY_KWARGS = ("is_static", "jax2tf_kwargs", "native_serialization")
 
@@ -47,8 +50,8 @@ class ExportArchive:
     """Collects endpoints (functions over tracked layers) and writes them out for inference.
 
     Args (keyword ``format``, as Keras's ``ExportArchive(format=...)``):
-        format: ``"onnx"``, ``"litert"`` or ``"tfjs"``. Keras's default ``"saved_model"`` needs the
-            TensorFlow backend (issue 19).
+        format: ``"saved_model"`` (the default, TensorFlow backend only; ``"tf_saved_model"`` is the
+            same), ``"onnx"``, ``"litert"`` or ``"tfjs"``.
 
     Example:
     >>> archive = ExportArchive(format="onnx")
@@ -58,11 +61,18 @@ class ExportArchive:
 
     def __init__(self, *args, **kwargs):
         format = _format_argument(args, kwargs)
-        if format in ("saved_model", "tf_saved_model", "neptune_model"):
+        self._saved_model = None
+        if format in _SAVED_MODEL_FORMATS:
+            from cornu.export.saved_model import SavedModelArchive
+
+            self.format = format
+            self._saved_model = SavedModelArchive()  # a clear error on a backend other than TensorFlow
+            return
+        if format == "neptune_model":
             raise ValueError(
-                f"ExportArchive(format={format!r}) writes a TensorFlow SavedModel, which needs the TensorFlow backend "
-                "(issue 19 brings it). Use ExportArchive(format=\"onnx\") (one .onnx file per endpoint), or "
-                f"\"litert\" / \"tfjs\" for one endpoint. Received: format={format!r}"
+                "ExportArchive(format=\"neptune_model\") is an abstract format in Keras too (its subclasses live "
+                "outside Keras). Use format=\"saved_model\" on the TensorFlow backend, or \"onnx\". "
+                f"Received: format={format!r}"
             )
         if format not in _FORMATS:
             raise ValueError(f"Unsupported format for ExportArchive: use one of {list(_FORMATS)}. "
@@ -72,12 +82,33 @@ class ExportArchive:
         self._endpoints = {}
         self._collections = {}
 
+    @property
+    def variables(self):
+        """The tracked layers' variables (SavedModel: as the ``tf.Variable`` objects it saves)."""
+        if self._saved_model is not None:
+            return self._saved_model.variables
+        return [v for layer in self._tracked for v in layer.variables]
+
+    @property
+    def trainable_variables(self):
+        if self._saved_model is not None:
+            return self._saved_model.trainable_variables
+        return [v for layer in self._tracked for v in layer.trainable_variables]
+
+    @property
+    def non_trainable_variables(self):
+        if self._saved_model is not None:
+            return self._saved_model.non_trainable_variables
+        return [v for layer in self._tracked for v in layer.non_trainable_variables]
+
     def track(self, resource):
         """Tracks a layer or model whose variables the endpoints use.
 
         Example:
         >>> archive.track(model)
         """
+        if self._saved_model is not None:
+            return self._saved_model.track(resource)
         if not isinstance(resource, Layer):
             raise ValueError(f"Invalid resource type: `track()` takes a cornu Layer or Model. "
                              f"Received: resource={resource!r} of type {type(resource).__name__}")
@@ -96,6 +127,8 @@ class ExportArchive:
         >>> archive.add_endpoint("serve", lambda x: model(x, training=False),
         ...                      input_signature=[cornu.InputSpec(shape=(None, 3), dtype="float32")])
         """
+        if self._saved_model is not None:
+            return self._saved_model.add_endpoint(name, fn, input_signature, **kwargs)
         _check_endpoint_kwargs(kwargs)
         if not isinstance(name, str) or not name or name in self._endpoints:
             reason = "is already used" if name in self._endpoints else "must be a non-empty string"
@@ -124,6 +157,8 @@ class ExportArchive:
         Example:
         >>> archive.track_and_add_endpoint("serve", model, [cornu.InputSpec(shape=(None, 3), dtype="float32")])
         """
+        if self._saved_model is not None:
+            return self._saved_model.track_and_add_endpoint(name, resource, input_signature, **kwargs)
         self.track(resource)
         specs = input_specs(resource, input_signature)
 
@@ -144,6 +179,8 @@ class ExportArchive:
         Example:
         >>> archive.add_variable_collection("optimizer_variables", model.optimizer.variables)
         """
+        if self._saved_model is not None:
+            return self._saved_model.add_variable_collection(name, variables)
         if not isinstance(name, str) or not name:
             raise ValueError(f"The collection name must be a non-empty string. Received: name={name!r}")
         variables = list(variables)
@@ -157,12 +194,15 @@ class ExportArchive:
 
         Args:
             filepath: the ``.onnx`` file (one endpoint) or the folder (several), or the format's path.
-            options: ONNX: a dict, e.g. ``{"opset_version": 18}``; None for the defaults.
+            options: ONNX: a dict, e.g. ``{"opset_version": 18}``; SavedModel: a
+                ``tf.saved_model.SaveOptions``; None for the defaults.
             verbose: print where the files went.
 
         Example:
         >>> archive.write_out("model.onnx", options={"opset_version": 18})
         """
+        if self._saved_model is not None:
+            return self._saved_model.write_out(filepath, options=options, verbose=verbose)
         if not self._endpoints:
             raise ValueError("No endpoints have been set yet. Call `add_endpoint()` before `write_out()`.")
         options = dict(options or {})

@@ -3,11 +3,12 @@
 Each format lives in ``cornu/export/<module>.py`` and exposes
 ``export_<format>(model, filepath, verbose=None, input_signature=None, **kwargs)``; the module is
 imported only when its format is asked for, so importing cornu never imports onnx, TensorFlow
-or LiteRT.
+or LiteRT. ``tf_saved_model`` (Keras's default) needs the TensorFlow backend.
 
 Example:
 >>> model.export("model.onnx", format="onnx")
 >>> model.export("web_model", format="tfjs")
+>>> model.export("serving/my_model/1")  # a SavedModel, on the TensorFlow backend
 """
 
 import importlib
@@ -17,15 +18,12 @@ FORMATS = {
     "onnx": ("onnx", "export_onnx"),
     "litert": ("litert", "export_litert"),
     "tfjs": ("tfjs", "export_tfjs"),
+    # TensorFlow backend only: elsewhere `export_saved_model` says so and names the other formats.
+    "tf_saved_model": ("saved_model", "export_saved_model"),
 }
 
 # Keras formats cornu cannot write yet, and why.
 NOT_YET = {
-    "tf_saved_model": (
-        "TensorFlow SavedModel export needs the TensorFlow backend, which issue 19 brings. Until then "
-        "export to ONNX (`format=\"onnx\"`), LiteRT (`format=\"litert\"`) or TF.js (`format=\"tfjs\"`); "
-        "TF Serving users can convert the ONNX file"
-    ),
     "openvino": "OpenVINO export is not in cornu; export to ONNX (`format=\"onnx\"`), which OpenVINO reads",
     "torch": (
         "writing a `torch.export` program (`.pt2`) is not in cornu; export to ONNX (`format=\"onnx\"`), "

@@ -16,7 +16,11 @@ What each backend does (``cornu/backend/<name>/litert_export.py``):
   dynamic; where its lowering cannot (litert-torch 0.10 with JAX 0.10 fails on most models with
   a dynamic batch), the file has a fixed size there: the signature's size, 1 for a ``None`` axis,
   and a ``UserWarning`` says so. Pass an ``input_signature`` with the batch size you will run.
-- NumPy: not available (export from JAX or torch after loading the model there).
+- TensorFlow: TensorFlow's converter (``tf.lite.TFLiteConverter``) on a ``tf.function`` of the
+  inference pass; every ``None`` axis stays dynamic, recurrent layers become ``WHILE`` loops, and
+  only LiteRT's built-in ops are allowed unless ``target_spec`` says otherwise (as in Keras,
+  converter settings are keyword arguments).
+- NumPy: not available (export from JAX, torch or TensorFlow after loading the model there).
 
 Backend contract::
 
@@ -58,7 +62,8 @@ def export_litert(model, filepath, verbose=None, input_signature=None, **kwargs)
         input_signature: optional; see ``cornu.export.input_signature``. Defaults to the model's
             inputs. Every ``None`` axis (the batch axis of the model's inputs) stays dynamic where
             the backend's converter can keep it so; a batch size the signature states is kept.
-        **kwargs: on torch, arguments of ``litert_torch.convert`` (e.g. ``quant_config``); none on JAX.
+        **kwargs: on torch, arguments of ``litert_torch.convert`` (e.g. ``quant_config``); on TensorFlow,
+            settings of ``tf.lite.TFLiteConverter`` (e.g. ``optimizations``); none on JAX.
 
     Returns:
         ``filepath``.
@@ -120,8 +125,8 @@ def _backend_exporter():
             raise
         raise NotImplementedError(
             f"LiteRT export is not available on the {backend.backend()} backend: it needs a backend that can trace "
-            "the model (JAX or torch). Save the model (`model.save('model.keras')`), load it with CORNU_BACKEND=jax "
-            f"(or torch) and export there. Received: backend={backend.backend()!r}"
+            "the model (JAX, torch or TensorFlow). Save the model (`model.save('model.keras')`), load it with "
+            f"CORNU_BACKEND=jax (or torch, or tensorflow) and export there. Received: backend={backend.backend()!r}"
         ) from error
 
 

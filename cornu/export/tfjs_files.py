@@ -14,14 +14,13 @@ Example:
 (['group1-shard1of1.bin'], [2, 3])
 """
 
-import contextlib
 import fnmatch
 import json
 import os
-import secrets
-import shutil
 
 import numpy as np
+
+from cornu.saving.atomic_folder import replace_folder
 
 DEFAULT_SHARD_SIZE = 4 * 1024 * 1024
 _OURS = ("model.json", "group*-shard*of*.bin")  # what an export writes, so what it may replace
@@ -62,41 +61,14 @@ def write_model_folder(folder, model_json, shards):
     A folder holding anything but a previous export's files is refused, so an export never deletes
     what a user keeps there.
     """
-    folder = os.path.abspath(os.fspath(folder))
-    if os.path.exists(folder):
-        if not os.path.isdir(folder):
-            raise ValueError(f"TF.js export writes a folder (model.json and weight shards), but {folder!r} is a "
-                             f"file. Pass the path of a new or empty folder. Received: filepath={folder!r}")
-        foreign = [n for n in os.listdir(folder) if not any(fnmatch.fnmatch(n, p) for p in _OURS)]
-        if foreign:
-            raise ValueError(
-                f"The folder {folder!r} holds files that are not a TF.js export ({', '.join(sorted(foreign)[:5])}); "
-                "export into a new or empty folder so nothing of yours is replaced. "
-                f"Received: filepath={folder!r}"
-            )
-    parent = os.path.dirname(folder)
-    os.makedirs(parent, exist_ok=True)
-    temp = os.path.join(parent, f".{os.path.basename(folder)}.tmp-{secrets.token_hex(4)}")
-    old = None
-    try:
-        os.mkdir(temp)
+
+    def write(temp):
         for index, shard in enumerate(shards):
             _write_synced(os.path.join(temp, model_json["weightsManifest"][0]["paths"][index]), shard)
         _write_synced(os.path.join(temp, "model.json"), json.dumps(model_json).encode("utf-8"))
-        if os.path.exists(folder):
-            old = os.path.join(parent, f".{os.path.basename(folder)}.old-{secrets.token_hex(4)}")
-            os.rename(folder, old)
-        os.rename(temp, folder)
-        _fsync_dir(parent)
-    except BaseException:
-        if old is not None and not os.path.exists(folder):
-            os.rename(old, folder)
-            old = None
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+
+    return replace_folder(folder, write, owns=lambda name: any(fnmatch.fnmatch(name, p) for p in _OURS),
+                          what="a TF.js export")
 
 
 def _write_synced(path, data):
@@ -104,12 +76,3 @@ def _write_synced(path, data):
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
-
-
-def _fsync_dir(path):
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -37,7 +37,7 @@ from cornu.layers.core.lambda_layer import Lambda
 from cornu.layers.core.masking import Masking
 from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.input_spec import InputSpec
-from cornu.layers.interop import FlaxLayer, JaxLayer, TorchModuleWrapper
+from cornu.layers.interop import FlaxLayer, JaxLayer, TFSMLayer, TorchModuleWrapper
 from cornu.layers.layer import Layer
 from cornu.layers.merging import (
     Add,

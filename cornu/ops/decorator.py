@@ -32,6 +32,9 @@ from cornu.ops.operation import FunctionOperation
 # Errors that belong to the caller's tracing (e.g. a JAX tracer used as a Python
 # bool): they already explain themselves and must keep their type.
 _UNTRANSLATED = tuple(getattr(backend.numpy, "UNTRANSLATED_ERRORS", ()))
+# What a backend raises for bad arguments beyond ValueError/TypeError/... (TensorFlow's
+# InvalidArgumentError, ...): explained like them.
+_TRANSLATED = (ValueError, TypeError, RuntimeError, IndexError, *getattr(backend.numpy, "ARGUMENT_ERRORS", ()))
 
 
 # Types met as op arguments that are neither KerasTensors nor containers (backend tensors,
@@ -109,7 +112,7 @@ def _explained(fn):
             return fn(*args, **kwargs)
         except _UNTRANSLATED:
             raise
-        except (ValueError, TypeError, RuntimeError, IndexError) as error:
+        except _TRANSLATED as error:
             if diagnose.is_clear(error):
                 raise
             raise diagnose.explain(fn, args, kwargs, error) from error

@@ -35,5 +35,7 @@ def state_and_data(args):
 
 def count_samples(x):
     """The number of samples in ``x`` (an array or a nested structure of them)."""
-    shape = getattr(x, "shape", None)
-    return shape[0] if shape is not None else optree.tree_leaves(x)[0].shape[0]
+    leaf = x if getattr(x, "shape", None) is not None else optree.tree_leaves(x)[0]
+    count = leaf.shape[0]
+    # A traced step (TensorFlow's, after a second batch size) may leave the batch size free.
+    return count if count is not None else backend.shape(leaf)[0]

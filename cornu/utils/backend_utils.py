@@ -12,8 +12,8 @@ from cornu.serialization.registry import keras_export
 
 keras_export("keras.SymbolicScope")(SymbolicScope)
 
-_SUPPORTED = ("jax", "torch", "numpy")
-_KERAS_ONLY = ("tensorflow", "openvino")
+_SUPPORTED = ("jax", "torch", "numpy", "tensorflow")
+_KERAS_ONLY = ("openvino",)
 
 
 @keras_export("keras.config.set_backend")
@@ -26,7 +26,7 @@ def set_backend(backend):
     afterwards: import cornu again and rebuild them.
 
     Args:
-        backend: ``"jax"``, ``"torch"`` or ``"numpy"``.
+        backend: ``"jax"``, ``"torch"``, ``"numpy"`` or ``"tensorflow"``.
 
     Example:
     >>> import cornu

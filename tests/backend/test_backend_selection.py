@@ -14,15 +14,24 @@ def _run(code, **env):
     return out.stdout.strip()
 
 
-PROBE = "import sys, cornu; print(cornu.config.backend(), 'torch' in sys.modules, 'jax' in sys.modules)"
+PROBE = ("import sys, cornu; print(cornu.config.backend(), 'torch' in sys.modules, 'jax' in sys.modules, "
+         "'tensorflow' in sys.modules)")
+BACKENDS = ["jax", "torch", "numpy", "tensorflow"]
 
 
-@pytest.mark.parametrize("name", ["jax", "torch", "numpy"])
+@pytest.mark.parametrize("name", BACKENDS)
 def test_cornu_backend_env_selects_and_imports_only_that_backend(name, tmp_path):
-    backend, torch_loaded, jax_loaded = _run(PROBE, CORNU_BACKEND=name, CORNU_HOME=str(tmp_path)).split()
+    backend, torch_loaded, jax_loaded, tf_loaded = _run(PROBE, CORNU_BACKEND=name, CORNU_HOME=str(tmp_path)).split()
     assert backend == name
     assert (torch_loaded == "True") == (name == "torch")
-    assert (jax_loaded == "True") == (name == "jax")
+    assert (tf_loaded == "True") == (name == "tensorflow")
+    if name == "tensorflow":
+        # TensorFlow itself imports jax when it is installed (tensorflow/lite/python/util.py):
+        # cornu must import nothing beyond what `import tensorflow` alone does.
+        jax_expected = _run("import sys, tensorflow; print('jax' in sys.modules)") == "True"
+    else:
+        jax_expected = name == "jax"
+    assert (jax_loaded == "True") == jax_expected
 
 
 def test_keras_backend_is_honoured_when_cornu_backend_is_unset(tmp_path):
@@ -77,8 +86,8 @@ def test_backend_packages_never_import_each_other():
 
     root = os.path.join(os.path.dirname(cornu.__file__), "backend")
     offenders = []
-    for name in ("jax", "torch", "numpy"):
-        others = [o for o in ("jax", "torch", "numpy") if o != name]
+    for name in BACKENDS:
+        others = [o for o in BACKENDS if o != name]
         pattern = re.compile(r"cornu\.backend\.(%s)\b" % "|".join(others))
         for folder, _, files in os.walk(os.path.join(root, name)):
             for file in files:
@@ -90,7 +99,7 @@ def test_backend_packages_never_import_each_other():
     assert not offenders, "\n".join(offenders)
 
 
-@pytest.mark.parametrize("name", ["torch", "jax"])
+@pytest.mark.parametrize("name", ["torch", "jax", "tensorflow"])
 def test_a_chosen_backend_that_is_not_installed_says_how_to_install_it(name, tmp_path):
     # A stand-in package that fails to import exactly as a missing one does.
     fake = tmp_path / "site" / name

@@ -30,6 +30,10 @@ def _native_module():
         from bench.native import jax_models
 
         return jax_models
+    if BACKEND == "tensorflow":
+        from bench.native import tf_models
+
+        return tf_models
     from bench.native import torch_models
 
     return torch_models

@@ -79,6 +79,19 @@ def test_data_parallel_over_two_processes_matches_one_process(run):
 
 
 @pytest.mark.requires_trainable_backend
+def test_loss_only_logs_are_the_global_loss_when_summed_once_an_epoch(run):
+    first, second = _both(run, "loss_only_logs_added_up_at_epoch_end")
+    for result in (first, second):
+        assert result["weight_diff"] <= TOLERANCE
+        assert list(result["logs"]) == ["loss"] and len(result["logs"]["loss"]) == 2
+        assert result["logs"]["loss"] == pytest.approx(result["reference_logs"]["loss"], abs=1e-6)
+        assert result["evaluate"] == pytest.approx(result["reference_evaluate"], abs=1e-6)
+        assert result["local_sums_left"] is False
+        assert result["all_reduce_calls"] == 3  # one per fit epoch and one for evaluate, not one per step (9)
+    assert first["logs"] == second["logs"] and first["evaluate"] == second["evaluate"]
+
+
+@pytest.mark.requires_trainable_backend
 def test_gradients_of_both_processes_are_needed(run):
     # Without the other process's gradients the weights end far from the reference: the
     # equality above is DDP's averaging at work, not each process training alone.

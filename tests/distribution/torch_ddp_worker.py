@@ -94,6 +94,39 @@ def data_parallel_arrays():
 
 
 @case
+def loss_only_logs_added_up_at_epoch_end():
+    # Loss as the only metric and no reader of a step's logs: each process keeps its own loss
+    # sums and the runner adds them up once an epoch; fit and evaluate still report the global loss.
+    def loss_only():
+        model = mlp()
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    keras.utils.set_random_seed(7)
+    reference = loss_only()
+    reference_logs = reference.fit(X, Y, batch_size=16, epochs=2, verbose=0, shuffle=False).history
+    distribution = dist.DataParallel()
+    all_reduce, calls = distribution_steps.dist.all_reduce, []
+
+    def counted_all_reduce(*args, **kwargs):
+        calls.append(1)
+        return all_reduce(*args, **kwargs)
+
+    distribution_steps.dist.all_reduce = counted_all_reduce
+    try:
+        with distribution.scope():
+            model = loss_only()
+            logs = model.fit(X, Y, batch_size=16, epochs=2, verbose=0, shuffle=False).history
+            evaluated = model.evaluate(X, Y, batch_size=16, verbose=0)
+    finally:
+        distribution_steps.dist.all_reduce = all_reduce
+    return {"logs": logs, "reference_logs": reference_logs, "evaluate": evaluated, "all_reduce_calls": len(calls),
+            "reference_evaluate": reference.evaluate(X, Y, batch_size=16, verbose=0),
+            "local_sums_left": distribution_steps.DataParallelPlacement._local_loss_sums is not None,
+            "weight_diff": max_diff(model.get_weights(), reference.get_weights())}
+
+
+@case
 def each_process_alone_differs():
     # The control: this process's rows trained without the other's gradients end elsewhere.
     rows = np.concatenate([np.arange(start + RANK * 8, start + RANK * 8 + 8) for start in range(0, 48, 16)])

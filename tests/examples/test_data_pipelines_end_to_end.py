@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 
+from cornu.backend import config
 from tests.helpers.requirements import REPO, require
 
 require("PIL", "pillow")
@@ -135,11 +136,19 @@ def _trainable_backend():
     return backend.backend()
 
 
+_NOT_ON_TENSORFLOW = pytest.mark.skipif(
+    config.backend() == "tensorflow",
+    reason="these programs check that training works with TensorFlow unimportable, which the TensorFlow "
+           "backend cannot be; the jax and torch passes run them")
+
+
+@_NOT_ON_TENSORFLOW
 @pytest.mark.requires_trainable_backend
 def test_image_classifier_with_augmentation_trains_saves_and_reloads_without_tensorflow():
     assert "IMAGE_OK" in _run_without_tensorflow(IMAGE_PROGRAM, _trainable_backend())
 
 
+@_NOT_ON_TENSORFLOW
 @pytest.mark.requires_trainable_backend
 def test_text_classifier_trains_from_text_files_without_tensorflow():
     assert "TEXT_OK" in _run_without_tensorflow(TEXT_PROGRAM, _trainable_backend())

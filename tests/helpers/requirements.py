@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -86,6 +87,7 @@ def real_keras_import_error():
 
 
 def _import_keras_on_jax():
+    _forget_keras_on_another_backend()
     previous = os.environ.get("KERAS_BACKEND")
     os.environ["KERAS_BACKEND"] = "jax"
     try:
@@ -97,3 +99,18 @@ def _import_keras_on_jax():
             os.environ.pop("KERAS_BACKEND", None)
         else:
             os.environ["KERAS_BACKEND"] = previous
+
+
+def _forget_keras_on_another_backend():
+    """Importing TensorFlow (CORNU_BACKEND=tensorflow) imports Keras on its default backend,
+    TensorFlow: drop that copy from ``sys.modules`` so that the next import is Keras on JAX."""
+    loaded = sys.modules.get("keras")
+    if loaded is None:
+        return
+    try:
+        on_jax = loaded.backend.backend() == "jax"
+    except Exception:
+        on_jax = False
+    if not on_jax:
+        for name in [name for name in sys.modules if name == "keras" or name.startswith("keras.")]:
+            del sys.modules[name]

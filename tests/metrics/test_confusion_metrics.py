@@ -164,9 +164,14 @@ def test_stateless_update_matches_stateful(name, kwargs, kind):
 
         # The whole update must trace: no Python branch on a tensor value.
         update = jax.jit(lambda state, yt, yp, sw: metric.stateless_update_state(state, yt, yp, sample_weight=sw))
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        # Same check inside a graph: no Python branch on a tensor value.
+        update = tf.function(lambda state, yt, yp, sw: metric.stateless_update_state(state, yt, yp, sample_weight=sw))
     state = metric.stateless_reset_state()
     for y_true, y_pred in batches:
-        state = update(state, y_true, y_pred, weights) if BACKEND == "jax" else update(
+        state = update(state, y_true, y_pred, weights) if BACKEND in ("jax", "tensorflow") else update(
             state, y_true, y_pred, sample_weight=weights)
         reference.update_state(y_true, y_pred, sample_weight=weights)
     for ref_v, new in zip(reference.variables, state):

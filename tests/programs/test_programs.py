@@ -10,6 +10,13 @@ program failing on the real Keras is a wrong program; one failing only on cornu 
 listed with its diagnosis in ``KNOWN_CORNU_FAILURES`` (strict xfail: fixing the bug makes the
 mark fail, so remove the entry then).
 
+Each program's real-Keras run is recorded, not repeated in every suite run:
+``tests/fixtures/programs/keras_passes.json`` holds, per program, the SHA-256 of the file and the
+backends it passed on with Keras 3.15.1, written by ``python -m tests.programs._keras_record``
+(which runs them). A program changed or added without recording fails
+``test_every_program_passed_on_the_real_keras``; ``CORNU_PROGRAMS_ON_KERAS=1`` runs the Keras side
+live as well.
+
 The runner picks its backends itself, so the file runs only in the ``CORNU_BACKEND=jax`` pass
 of the suite. The subprocesses run two at a time (``CORNU_PROGRAM_WORKERS`` changes it), each in
 its own temporary working directory. Run it alone with::
@@ -18,6 +25,8 @@ its own temporary working directory. Run it alone with::
 """
 
 import concurrent.futures
+import hashlib
+import json
 import os
 import pathlib
 import subprocess
@@ -30,8 +39,9 @@ from cornu.backend import config
 from tests.helpers.requirements import REPO, require_installed
 
 HERE = pathlib.Path(__file__).resolve().parent
+KERAS_RECORD = REPO / "tests" / "fixtures" / "programs" / "keras_passes.json"
 BACKENDS = ("jax", "torch")
-IMPLEMENTATIONS = ("cornu", "keras")
+IMPLEMENTATIONS = ("cornu", "keras") if os.environ.get("CORNU_PROGRAMS_ON_KERAS") == "1" else ("cornu",)
 TIMEOUT_S = 300
 OUTPUT_TAIL_LINES = 40
 
@@ -135,6 +145,25 @@ def _prelaunch_allowed(config):
     if not hasattr(config, "workerinput"):
         return True
     return config.getoption("dist", "no") in ("loadfile", "loadscope", "no")
+
+
+def program_digest(name):
+    """The SHA-256 of a program file, as the Keras record keeps it."""
+    return hashlib.sha256((HERE / name).read_bytes()).hexdigest()
+
+
+def test_every_program_passed_on_the_real_keras():
+    record = json.loads(KERAS_RECORD.read_text())
+    assert record["keras_version"] == "3.15.1"
+    stale = []
+    for name in program_names():
+        entry = record["programs"].get(name)
+        if entry is None or entry["sha256"] != program_digest(name) or entry["backends"] != list(
+                declared_backends(name)):
+            stale.append(name)
+    assert not stale, (f"programs changed or added since they were last run on the real Keras: {stale}. Run "
+                       "`python -m tests.programs._keras_record` (it runs them on Keras 3.15.1 and records the passes)")
+    assert sorted(record["programs"]) == program_names(), "the record lists programs that no longer exist"
 
 
 @pytest.fixture(scope="module")

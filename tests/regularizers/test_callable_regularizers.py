@@ -70,11 +70,12 @@ def _dense_config(path):
 
 
 def _safe_model(lib):
-    # Callables that need no module globals once rebuilt from bytecode.
+    # Callables that need no module globals once rebuilt from bytecode. Builtin `sum` over rows
+    # reduces any backend's eager tensor (a tf.Tensor has no `.sum()` method).
     return lib.Sequential([
         lib.Input((3,)),
         lib.layers.Dense(2, kernel_initializer=lib.initializers.Constant(KERNEL),
-                         kernel_constraint=lambda w: w * 0.5, kernel_regularizer=lambda w: 0.1 * (w * w).sum()),
+                         kernel_constraint=lambda w: w * 0.5, kernel_regularizer=lambda w: 0.1 * sum(sum(w * w))),
     ])
 
 

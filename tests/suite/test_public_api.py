@@ -131,14 +131,14 @@ def test_the_readme_lists_every_missing_feature_and_name():
 
 
 def test_missing_names_keep_hasattr_and_getattr_default_working():
-    assert not hasattr(cornu.layers, "TFSMLayer")
+    assert not hasattr(cornu.utils, "legacy")
     assert getattr(cornu.visualization, "plot_image_gallery", None) is None
     with pytest.raises(AttributeError, match="has no attribute 'NoSuchLayer'"):
         cornu.layers.NoSuchLayer
 
 
 def test_from_import_of_a_missing_name_keeps_the_explanation():
-    with pytest.raises(NotImplementedError, match=r"keras\.layers\.TFSMLayer.*issue 19"):
-        from cornu.layers import TFSMLayer  # noqa: F401
+    with pytest.raises(NotImplementedError, match=r"keras\.utils\.legacy.*Keras 2 serialization"):
+        from cornu.utils import legacy  # noqa: F401
     with pytest.raises(NotImplementedError, match=r"keras\.visualization\.plot_image_gallery"):
         from cornu.visualization import plot_image_gallery  # noqa: F401

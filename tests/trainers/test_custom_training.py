@@ -1,6 +1,7 @@
 """Custom training written the way Keras's guides write it, per backend: a ``train_step``
 override (``(state, data)`` with ``stateless_call`` and ``jax.value_and_grad`` on JAX;
-``(data)`` with ``loss.backward()`` on torch), ``compute_loss``/``predict_step`` overrides,
+``(data)`` with ``loss.backward()`` on torch, with ``tf.GradientTape`` on TensorFlow),
+``compute_loss``/``predict_step`` overrides,
 and hand-written loops (``jax.grad`` + ``stateless_apply``; ``torch.optim`` on
 ``model.parameters()``). Each is checked against plain gradient descent in NumPy."""
 
@@ -74,6 +75,27 @@ if BACKEND == "jax":
                 logs[metric.name] = metric.stateless_result(these)
                 new_metrics_vars += these
             return logs, (trainable, non_trainable, optimizer_vars, new_metrics_vars)
+
+elif BACKEND == "tensorflow":
+    import tensorflow as tf
+
+    class GuideModel(keras.Sequential):
+        """The TensorFlow custom ``train_step`` of Keras's guide (traced into a ``tf.function``)."""
+
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+            self.optimizer.apply(gradients, trainable_vars)
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
 
 else:
     import torch

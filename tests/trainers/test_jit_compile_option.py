@@ -29,11 +29,19 @@ def test_compiled_step_trains_like_eager_step():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+def _tensorflow_sees_an_accelerator():
+    import tensorflow as tf
+
+    return any(device.device_type != "CPU" for device in tf.config.list_physical_devices())
+
+
 def test_auto_resolves_like_keras():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    # Keras: "auto" compiles on JAX (XLA), stays eager on torch; numpy never compiles.
-    expected = {"jax": True, "torch": False, "numpy": False}[keras.backend.backend()]
+    # Keras: "auto" compiles on JAX (XLA), stays eager on torch; numpy never compiles; on
+    # TensorFlow XLA only where a GPU/TPU is visible.
+    expected = {"jax": True, "torch": False, "numpy": False,
+                "tensorflow": _tensorflow_sees_an_accelerator()}[keras.backend.backend()]
     assert model.jit_compile is expected
     model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
     assert model.jit_compile is False

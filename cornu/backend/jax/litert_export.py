@@ -25,6 +25,7 @@ Example:
 import contextlib
 import re
 
+from cornu.backend.common.recurrent_unroll import recurrent_layers, unrolled_recurrences
 from cornu.backend.common.scopes import StatelessScope
 from cornu.backend.jax.layer_scopes import layer_at, layer_from_trace, layer_scopes
 
@@ -84,7 +85,7 @@ def _export_once(converter, model, specs, shapes, call):
         with layer_scopes(model) as scopes:
             text = _stablehlo(model, specs, shapes, call, scopes, unroll=True)
     except ValueError:
-        if not _recurrent_layers(model):
+        if not recurrent_layers(model):
             raise
         # A recurrent layer over an unknown (symbolic) number of steps cannot unroll: traced as
         # a loop instead, which ``_check_supported`` then reports with the layer's name.
@@ -132,31 +133,6 @@ def _stablehlo(model, specs, shapes, call, scopes, unroll):
                 f"Received: {type(error).__name__}: {_first_lines(str(error))}"
             ) from error
     return exported.mlir_module()
-
-
-@contextlib.contextmanager
-def unrolled_recurrences(model):
-    """Sets ``unroll=True`` on every recurrent layer of ``model`` while the block runs.
-
-    A layer whose input has an unknown number of time steps cannot unroll: the trace fails and
-    ``_export_once`` traces again without unrolling.
-    """
-    changed = []
-    try:
-        for layer in _recurrent_layers(model):
-            object.__setattr__(layer, "unroll", True)
-            changed.append(layer)
-        yield
-    finally:
-        for layer in changed:
-            object.__setattr__(layer, "unroll", False)
-
-
-def _recurrent_layers(model):
-    """The layers of ``model`` that run a loop over time steps unless unrolled."""
-    flatten = getattr(model, "_flatten_layers", None)
-    layers = flatten(include_self=True, recursive=True) if flatten is not None else [model]
-    return [layer for layer in layers if getattr(layer, "unroll", None) is False]
 
 
 def _symbolic_shapes(specs, shapes):

@@ -6,8 +6,9 @@ nodes through ``run_nodes``: per node a tree map of the arguments, then the laye
 context...), then the op dispatch inside ``call``. On a small model that Python costs as much
 as the arithmetic. The plan does that work once per graph and keeps, per node, only:
 
-- for the common built-in layers (Dense, Conv1D/2D/3D, pooling, Flatten, Embedding,
-  LayerNormalization, GlobalAveragePooling1D, LSTM, Dropout outside training) and
+- for the common built-in layers (Dense, Conv1D/2D/3D, DepthwiseConv, pooling, Flatten, Embedding,
+  LayerNormalization, BatchNormalization and Dropout outside training, GlobalAveragePooling1D,
+  LSTM) and
   MultiHeadAttention without masks or dropout: a torch kernel (``call_plan_kernels.py``,
   ``call_plan_attention.py``), used once the layer's full call has accepted inputs of those
   shapes and dtypes (so errors and input checks are the plain call's);
@@ -15,6 +16,9 @@ as the arithmetic. The plan does that work once per graph and keeps, per node, o
   node's normal call, with the arguments looked up from a flat list of slots; ``a + b``,
   ``a - b`` and ``a * b`` between two floating tensors of one dtype run as the one torch call
   cornu's op makes of them.
+
+Without autograd, a kernel with an in-place form (BatchNormalization) writes into its input when
+that input is a convolution's or Dense layer's fresh output that no other node reads.
 
 What stays the same: the numbers (the same torch functions; a convolution adds its bias inside
 the kernel, as ``torch.nn.Conv2d`` does, which may round the last bit differently), the
@@ -43,7 +47,7 @@ from cornu.backend.common.masking import get_keras_mask
 from cornu.backend.common.scopes import get_stateless_scope, in_symbolic_scope
 from cornu.backend.common.variables import AutocastScope
 from cornu.backend.torch.call_plan_attention import attention_kernel_for
-from cornu.backend.torch.call_plan_kernels import NOT_HANDLED, kernel_for
+from cornu.backend.torch.call_plan_kernels import NOT_HANDLED, kernel_for, returns_fresh_tensor
 from cornu.backend.torch.core import to_torch_dtype
 
 # Tests and benchmarks switch the plan off with `ENABLED[0] = False` to compare with the plain path.
@@ -109,7 +113,9 @@ class _GraphPlan:
                 return None
             fixed = tuple((axis, size) for axis, size in enumerate(tensor.shape) if axis and size is not None)
             inputs.append((slots(tensor), to_torch_dtype(tensor.dtype), len(tensor.shape), fixed))
-        steps = [_step(node, slots) for node in graph._nodes if not node.is_input]
+        nodes = [node for node in graph._nodes if not node.is_input]
+        private = _private_slots(nodes, graph._outputs_struct, slots)
+        steps = [_step(node, slots, private) for node in nodes]
         return cls(graph, inputs, steps, len(slots), _output_builder(graph._outputs_struct, slots))
 
     def run(self, inputs, training):
@@ -133,6 +139,22 @@ class _GraphPlan:
         for step in self._steps:
             step(values, training)
         return self._output(values)
+
+
+def _private_slots(nodes, outputs_struct, slots):
+    """Slots whose value a kernel may overwrite once grad is off: made by a layer whose call always
+    returns a new tensor (a convolution, Dense), read by exactly one node, not a model output."""
+    readers = {}
+    for node in nodes:
+        arguments = optree.tree_leaves((tuple(node.call_args), dict(node.call_kwargs)), is_leaf=_is_keras_tensor,
+                                       none_is_leaf=True)
+        for slot in {slots(a) for a in arguments if isinstance(a, KerasTensor)}:
+            readers[slot] = readers.get(slot, 0) + 1
+    outputs = {slots(t) for t in optree.tree_leaves(outputs_struct, is_leaf=_is_keras_tensor, none_is_leaf=True)
+               if isinstance(t, KerasTensor)}
+    fresh = {slots(node.output_tensors[0]) for node in nodes
+             if len(node.output_tensors) == 1 and returns_fresh_tensor(node.operation)}
+    return {slot for slot in fresh if readers.get(slot) == 1 and slot not in outputs}
 
 
 def _output_builder(struct, slots):
@@ -172,8 +194,10 @@ def _binary_op(operation, node):
     return _BINARY_OPS.get(getattr(function, "__name__", None))
 
 
-def _step(node, slots):
-    """One node as ``step(values, training)``: its kernel when it has one, else its full call."""
+def _step(node, slots, private=frozenset()):
+    """One node as ``step(values, training)``: its kernel when it has one, else its full call.
+    A kernel with an in-place form uses it on a private input (see ``_private_slots``) when no
+    gradient is recorded."""
     operation = node.operation
     arguments = _arguments_builder(node, slots)
     takes_training = getattr(operation, "_call_has_training_arg", False) is True
@@ -226,6 +250,7 @@ def _step(node, slots):
     source = slots(call_args[0])
     node_training = node.call_kwargs.get("training")
     seen = set()  # (shape, dtype) of inputs the layer's full call accepted
+    in_place = getattr(kernel, "in_place", None) if source in private else None
 
     def kernel_step(values, training):
         x = values[source]
@@ -233,7 +258,8 @@ def _step(node, slots):
         if isinstance(x, torch.Tensor):
             key = (x.shape, x.dtype)
             if key in seen and operation.activity_regularizer is None and get_keras_mask(x) is None:
-                result = kernel(x, training if training is not None else node_training)
+                run = in_place if in_place is not None and not torch.is_grad_enabled() else kernel
+                result = run(x, training if training is not None else node_training)
         if result is NOT_HANDLED:
             result = full_call(values, training)
             if isinstance(x, torch.Tensor) and isinstance(result, torch.Tensor) and get_keras_mask(result) is None:

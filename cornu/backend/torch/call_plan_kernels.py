@@ -279,6 +279,54 @@ def _layer_normalization(layer):
     return run
 
 
+def _batch_normalization(layer):
+    """Inference with the moving statistics: the same arithmetic as ``ops.batch_normalization``
+    (so the same bits as the layer's own call), with the scale and shift made once per weight
+    version and the shift added in place (one full-size tensor fewer per call)."""
+    if layer.renorm or to_torch_dtype(layer.compute_dtype) != torch.float32:
+        return None
+    cache = {}
+
+    def affine(rank):
+        parameters = [layer.moving_mean, layer.moving_variance, layer.gamma, layer.beta]
+        values = [None if p is None else p._value for p in parameters]
+        if any(v is not None and v.dtype != torch.float32 for v in values):
+            return None
+        fresh = torch.is_grad_enabled() and any(v is not None and v.requires_grad for v in values)
+        key = (rank, torch.is_inference_mode_enabled()) + tuple(None if v is None else (id(v), v._version)
+                                                                for v in values)
+        if not fresh and cache.get("key") == key:
+            return cache["affine"]
+        mean_, variance, gamma, beta = values
+        shape = [1] * rank
+        shape[layer.axis % rank] = variance.shape[0]
+        inv = 1.0 / torch.sqrt(variance.reshape(shape) + layer.epsilon)
+        if gamma is not None:
+            inv = inv * gamma.reshape(shape)
+        res = -mean_.reshape(shape) * inv
+        if beta is not None:
+            res = res + beta.reshape(shape)
+        if not fresh:
+            cache["key"], cache["affine"] = key, (inv, res)
+        return inv, res
+
+    def make(in_place):
+        def run(x, training):
+            if (training and layer.trainable) or x.dtype != torch.float32:
+                return NOT_HANDLED
+            parts = affine(x.ndim)
+            if parts is None:
+                return NOT_HANDLED
+            inv, res = parts
+            return (x.mul_(inv) if in_place else torch.mul(x, inv)).add_(res)
+
+        return run
+
+    run = make(in_place=False)
+    run.in_place = make(in_place=True)  # for an input nobody else reads (see call_plan._private_slots)
+    return run
+
+
 def _global_average_pooling_1d(layer):
     axis = 1 if layer.data_format == "channels_last" else 2
 
@@ -376,10 +424,23 @@ _KERNELS = {
     ("cornu.layers.reshaping.flatten", "Flatten"): _flatten,
     ("cornu.layers.core.embedding", "Embedding"): _embedding,
     ("cornu.layers.normalization.layer_normalization", "LayerNormalization"): _layer_normalization,
+    ("cornu.layers.normalization.batch_normalization", "BatchNormalization"): _batch_normalization,
     ("cornu.layers.pooling.global_average_pooling1d", "GlobalAveragePooling1D"): _global_average_pooling_1d,
     ("cornu.layers.regularization.dropout", "Dropout"): _dropout,
     ("cornu.layers.recurrent.lstm", "LSTM"): _lstm,
 }
+
+
+_FRESH_OUTPUT_CLASSES = {
+    ("cornu.layers.core.dense", "Dense"),
+    ("cornu.layers.convolutional.base_conv", "BaseConv"),
+    ("cornu.layers.convolutional.base_depthwise_conv", "BaseDepthwiseConv"),
+}
+
+
+def returns_fresh_tensor(layer):
+    """Whether ``layer``'s call always returns a tensor no other value shares memory with."""
+    return _defining_class(layer) in _FRESH_OUTPUT_CLASSES
 
 
 def kernel_for(layer):

@@ -10,7 +10,10 @@
 - Metrics: the loss is averaged and ``y``, ``y_pred`` and ``sample_weight`` are gathered
   from every process before the metrics are updated, so every process holds the metrics of the
   global batch (the same on every process, as one process would compute them); the callbacks
-  that only process 0 runs then read the same numbers.
+  that only process 0 runs then read the same numbers. When the loss is the only metric and no
+  one reads a step's logs (the trainer defers the step results), each process adds its own
+  losses to the loss tracker and the trackers' sums are added up once, when the runner finishes
+  the epoch: one collective an epoch instead of one a step.
 - Predict: each process predicts its rows and the outputs are gathered, so every process
   returns every prediction.
 
@@ -119,8 +122,13 @@ class DataParallelPlacement:
 
     def global_metrics_update(self, update_metrics):
         """``update_metrics`` fed with the whole global batch's loss, targets and predictions
-        (only the loss when the model has no metrics reading the others)."""
+        (only the loss when the model has no metrics reading the others; this process's loss
+        alone when, in addition, nobody reads the step's logs: see ``finish``)."""
         if _reads_only_the_loss(self.model):
+            tracker = getattr(self.model, "_loss_tracker", None)
+            if getattr(self.model, "_defer_step_results", False) and _is_sum_and_count(tracker):
+                self._local_loss_sums = tracker
+                return update_metrics
             return lambda loss, x, y, y_pred, sample_weight: update_metrics(self._mean(loss), x, y, y_pred,
                                                                             sample_weight)
 
@@ -129,6 +137,20 @@ class DataParallelPlacement:
             return update_metrics(self._mean(loss), x, gather(y), gather(y_pred), gather(sample_weight))
 
         return update
+
+    _local_loss_sums = None  # the loss tracker holding this process's sums only
+
+    def finish(self, failed):
+        """Adds up the processes' loss-tracker sums (once an epoch; see ``global_metrics_update``).
+        Skipped when the epoch failed: a peer may be gone, and the logs are not read."""
+        tracker, self._local_loss_sums = self._local_loss_sums, None
+        if tracker is None or failed:
+            return
+        variables = (tracker.total, tracker.count)
+        sums = torch.stack([v.value.detach().to(torch.float64) for v in variables]).to(engine.collective_device())
+        dist.all_reduce(sums)
+        for variable, value in zip(variables, sums.cpu()):
+            variable.assign(value.to(variable.value.dtype))
 
     # ---------------------------------------------------------------- DDP
     def ddp_module(self, model, params):
@@ -142,6 +164,12 @@ class DataParallelPlacement:
             wrapper = torch.nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
             entry = _DDP_MODULES[model] = (key, wrapper)
         return entry[1]
+
+
+def _is_sum_and_count(tracker):
+    """Whether ``tracker`` is a ``Mean`` whose result is ``total / count`` (so that processes' sums add up)."""
+    return (type(tracker).__name__ == "Mean" and type(tracker).__module__ == "cornu.metrics.reduction_metrics"
+            and hasattr(tracker, "total") and hasattr(tracker, "count"))
 
 
 def _reads_only_the_loss(model):

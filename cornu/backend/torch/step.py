@@ -2,6 +2,8 @@
 update under ``no_grad``; variables are updated in place. The contract is
 ``cornu/backend/common/step_protocol.py``."""
 
+import sys
+
 import optree
 import torch
 
@@ -99,6 +101,11 @@ class Runner(EagerRunner):
         if self.kind == "predict":
             return optree.tree_map(lambda *parts: torch.cat(parts, 0), *outputs)
         return outputs[-1]
+
+    def finish(self):
+        if self._placement is not None and hasattr(self._placement, "finish"):
+            # Called from the trainer's `finally`: an exception on its way out means the epoch failed.
+            self._placement.finish(failed=sys.exc_info()[0] is not None)
 
     def prepare(self, step):
         # The default training step compiles itself, functionally (``compiled_step``); a

@@ -1,5 +1,6 @@
-"""Batches from a ``tf.data.Dataset``, read as NumPy. TensorFlow is never imported
-here: a dataset is recognised by its class names and iterated by duck typing."""
+"""Batches from a ``tf.data.Dataset``: read as NumPy, or kept as the dataset's own tensors
+when the backend computes on them (TensorFlow). TensorFlow is never imported here: a dataset
+is recognised by its class names and iterated by duck typing."""
 
 import numpy as np
 import optree
@@ -24,6 +25,11 @@ def is_tf_dataset(x):
 def _to_numpy(value):
     if isinstance(value, np.ndarray) or value is None:
         return value
+    if hasattr(value, "_numpy"):  # an eager tensor: a read-only view of its buffer, as `as_numpy_iterator` gives
+        array = value._numpy()
+        if isinstance(array, np.ndarray):
+            array.setflags(write=False)
+        return array
     if hasattr(value, "numpy"):
         return value.numpy()
     return np.asarray(value)
@@ -51,13 +57,27 @@ class TFDatasetAdapter(PeekableIterableAdapter):
         self.is_infinite = cardinality == _INFINITE_CARDINALITY
 
     def _iterate(self):
-        if hasattr(self._dataset, "as_numpy_iterator"):
-            batches = self._dataset.as_numpy_iterator()
-        else:
-            batches = (optree.tree_map(_to_numpy, batch, none_is_leaf=False) for batch in self._dataset)
-        for batch in batches:
+        for batch in self._batches():
             batch = standardize_batch(batch, source="tf.data.Dataset")
             yield batch_for_backend(add_class_weight(batch, self._class_weight, self._floatx, "tf.data.Dataset"))
+
+    def _batches(self):
+        """The dataset's batches, as its own tensors where they are the backend's tensors (then
+        no NumPy round trip), else as NumPy (what ``as_numpy_iterator`` gives)."""
+        if not hasattr(self._dataset, "__iter__"):
+            yield from self._dataset.as_numpy_iterator()
+            return
+        keep_tensors = None
+        for batch in self._dataset:
+            if keep_tensors is None:
+                keep_tensors = _backend_takes(batch)
+            yield batch if keep_tensors else optree.tree_map(_to_numpy, batch, none_is_leaf=False)
+
+
+def _backend_takes(batch):
+    """Whether every value of ``batch`` already is a tensor of the active backend."""
+    leaves = optree.tree_leaves(batch)
+    return bool(leaves) and all(backend.is_tensor(leaf) for leaf in leaves)
 
 
 def _cardinality(dataset):

@@ -1,10 +1,10 @@
 """LiteRT (``.tflite``) export, checked by running the file in the ``ai-edge-litert`` interpreter.
 
-Runs in the JAX and torch suites (the numpy backend has no LiteRT path: test_litert_numpy.py).
+Runs in the JAX, torch and TensorFlow suites (the numpy backend has no LiteRT path: test_litert_numpy.py).
 Each reference model (MLP, CNN, LSTM) is converted once per module (conversion takes seconds on
 torch) and its file is run at several batch sizes against ``model.predict`` on the same inputs.
 
-JAX keeps the batch axis dynamic (the file runs at batch 1 and 37); litert-torch 0.10 cannot,
+JAX and TensorFlow keep the batch axis dynamic (the file runs at batch 1 and 37); litert-torch 0.10 cannot,
 so on torch the file has the batch size 1 and the export warns.
 """
 
@@ -22,11 +22,12 @@ from tests.helpers.requirements import require, require_installed
 
 BACKEND = cornu.backend.backend()
 pytestmark = pytest.mark.skipif(
-    BACKEND not in ("jax", "torch"), reason="LiteRT export runs on the JAX and torch backends (numpy: test_litert_numpy)")
+    BACKEND not in ("jax", "torch", "tensorflow"),
+    reason="LiteRT export runs on the JAX, torch and TensorFlow backends (numpy: test_litert_numpy)")
 
 # float32 to float32 through other kernels (XNNPACK): the differences seen are below 1e-6.
 ATOL = 1e-5
-DYNAMIC_BATCH = BACKEND == "jax"
+DYNAMIC_BATCH = BACKEND in ("jax", "tensorflow")
 
 
 def _interpreter(path):
@@ -39,6 +40,8 @@ def _interpreter(path):
 def _converter_available():
     if BACKEND == "jax":
         require("litert_converter", "litert-converter")
+    elif BACKEND == "tensorflow":
+        require("tensorflow", "tensorflow-cpu")  # TensorFlow's own converter
     else:
         require_installed("litert_torch", "litert-torch")  # imported by the exporter, which keeps jax_enable_x64
 

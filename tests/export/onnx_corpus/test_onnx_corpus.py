@@ -26,6 +26,11 @@ onnxruntime = require("onnxruntime")
 if backend.backend() in ("jax", "numpy"):
     require("jax2onnx")
 
+# The TensorFlow backend has no ONNX exporter yet (no tf2onnx; cornu/backend/tensorflow/onnx_export.py
+# is missing): its export is a clear NotImplementedError, checked by the last test.
+no_onnx_exporter = pytest.mark.skipif(backend.backend() == "tensorflow",
+                                      reason="the TensorFlow backend has no ONNX exporter yet")
+
 # backend -> case -> the exact error the exporter gives today (a fix makes the test fail until removed).
 KNOWN_FAILURES = {
     "jax": {},
@@ -58,6 +63,7 @@ def test_the_corpus_covers_the_layer_families():
     assert FAMILIES <= covered, sorted(FAMILIES - covered)
 
 
+@no_onnx_exporter
 @pytest.mark.parametrize("name", list(EXPORT_CASES))
 def test_exported_model_matches_predict(name, tmp_path):
     case = EXPORT_CASES[name]
@@ -102,6 +108,7 @@ class LogDet(layers.Layer):
         return ops.expand_dims(ops.logdet(x), -1)
 
 
+@no_onnx_exporter
 @pytest.mark.skipif(backend.backend() == "torch", reason="the torch exporter's errors are tested in "
                     "tests/export/test_onnx_torch.py; this checks the JAX exporter (jax and numpy suites)")
 def test_an_unsupported_layer_is_named_and_no_file_is_written(tmp_path):
@@ -130,3 +137,13 @@ def test_a_primitive_with_no_mapping_names_layer_and_primitive(tmp_path):
     model = cornu.Model(inputs, SignOfDeterminant(name="sign_det")(inputs))
     with pytest.raises(ValueError, match=r"layer 'sign_det' \(SignOfDeterminant\).*(platform_index|lu)"):
         model.export(str(tmp_path / "model.onnx"), format="onnx", verbose=False)
+
+
+@pytest.mark.skipif(backend.backend() != "tensorflow", reason="the TensorFlow backend's missing ONNX exporter")
+def test_tensorflow_backend_refuses_onnx_clearly_and_writes_nothing(tmp_path):
+    model = EXPORT_CASES["mlp"].build(seed=0)
+    path = tmp_path / "mlp.onnx"
+    with pytest.raises(NotImplementedError, match=r"ONNX export is not available on the tensorflow backend.*"
+                                                  r"CORNU_BACKEND"):
+        model.export(str(path), format="onnx", verbose=False)
+    assert not path.exists()

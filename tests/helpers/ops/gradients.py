@@ -1,6 +1,7 @@
 """Gradient helpers for the ops tests: the backend's autodiff and central finite differences.
 
-The autodiff call is the backend's own (``jax.grad`` / ``torch.autograd``), picked by
+The autodiff call is the backend's own (``jax.grad`` / ``torch.autograd`` / ``tf.GradientTape``
+inside a ``tf.function``), picked by
 ``cornu.backend.backend()``; that is fine inside tests. On JAX the gradient and the
 function are compiled with ``jax.jit`` (one compile each instead of one per primitive),
 which also checks that the ops work inside a compiled step.
@@ -17,6 +18,17 @@ def autodiff(fn, x):
         import jax
 
         return np.asarray(jax.jit(jax.grad(fn))(x))
+    if backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        @tf.function
+        def gradient(v):
+            with tf.GradientTape() as tape:
+                tape.watch(v)
+                out = fn(v)
+            return tape.gradient(out, v)
+
+        return gradient(tf.constant(x)).numpy()
     import torch
 
     t = torch.tensor(x, requires_grad=True)

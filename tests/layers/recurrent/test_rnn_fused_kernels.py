@@ -143,6 +143,15 @@ def _gradients(layer, x, mask=None):
 
         weights, inputs = jax.grad(loss, argnums=(0, 1))([v.value for v in layer.trainable_variables], x)
         return [np.asarray(g) for g in weights] + [np.asarray(inputs)]
+    if backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        inputs = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            loss = tf.reduce_sum(layer(inputs, mask=mask) * probe)
+        grads = tape.gradient(loss, [v.value for v in layer.trainable_variables] + [inputs])
+        return [np.asarray(g) for g in grads]
     import torch
 
     inputs = torch.tensor(x, requires_grad=True)

@@ -6,6 +6,8 @@ token), as Keras drops them from its counts.
 
 import numpy as np
 
+from cornu.backend import standardize_dtype
+
 ENCODED_MODES = ("one_hot", "multi_hot", "count", "tf_idf")
 _ID_DTYPES = {}
 
@@ -14,7 +16,7 @@ def id_dtype(ns):
     """The dtype int64 ids get on namespace ``ns``: int64, or int32 where the backend has no
     64-bit ints by default (JAX), as Keras's outputs have on JAX."""
     if ns.name not in _ID_DTYPES:
-        _ID_DTYPES[ns.name] = str(ns.convert_to_tensor(np.zeros((), np.int64)).dtype).split(".")[-1]
+        _ID_DTYPES[ns.name] = standardize_dtype(ns.convert_to_tensor(np.zeros((), np.int64)).dtype)
     return _ID_DTYPES[ns.name]
 
 

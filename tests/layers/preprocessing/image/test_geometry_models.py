@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import cornu
+from tests.helpers.ops.gradients import autodiff
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.uniform(0, 1, (4, 10, 8, 3)).astype("float32")
@@ -80,13 +81,7 @@ def test_gradient_reaches_the_input_through_each_layer():
 
 
 def _input_gradient(fn, x):
-    if cornu.backend.backend() == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda v: fn(v))(x))
-    x = x.clone().requires_grad_(True)
-    fn(x).backward()
-    return x.grad.numpy()
+    return autodiff(fn, np.asarray(cornu.ops.convert_to_numpy(x)))
 
 
 def test_keras_files_both_ways(keras_ref, tmp_path):
