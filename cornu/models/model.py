@@ -56,9 +56,10 @@ class Model(Trainer, Layer):
     def __call__(self, *args, **kwargs):
         """Calls the model on inputs, as ``Layer.__call__``.
 
-        On JAX, repeated top-level calls of a built Functional or Sequential model are compiled:
+        On JAX and TensorFlow, repeated top-level calls of a built Functional or Sequential model are compiled:
         for each input signature (structure, shapes, dtypes, ``training``) the first two calls run
-        eagerly, the third is traced into one ``jax.jit`` function, and later calls reuse it. Outputs
+        eagerly, the third is traced into one ``jax.jit`` function (a ``tf.function`` on TensorFlow),
+        and later calls reuse it. Outputs
         and updated variables are the eager call's; Python side effects in ``call`` run only while
         tracing. ``compile(run_eagerly=True)`` (or ``model.run_eagerly = True``) keeps every call
         eager, as Keras runs them.
@@ -78,8 +79,11 @@ class Model(Trainer, Layer):
     def _compiled_eager_call(self, inputs, training):
         """On JAX, a repeated top-level ``model(x)`` runs as one compiled function (the same
         numbers as the eager call, a fraction of its Python cost); ``run_eagerly=True`` or
-        ``jit_compile=False`` keeps every call eager."""
-        if self.run_eagerly or not self.jit_compile or not isinstance(training, (bool, type(None))):
+        ``jit_compile=False`` keeps every call eager (on TensorFlow it only turns XLA off: the call
+        is still traced into a ``tf.function``, as training steps are)."""
+        if self.run_eagerly or not isinstance(training, (bool, type(None))):
+            return backend.compiled_call.NOT_HANDLED
+        if not self.jit_compile and not backend.compiled_call.TRACES_WITHOUT_JIT:
             return backend.compiled_call.NOT_HANDLED
         compiled = self.__dict__.get("_compiled_call", False)
         if compiled is False:

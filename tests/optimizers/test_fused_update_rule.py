@@ -41,3 +41,17 @@ def test_sgd_declares_its_rule_and_slots():
     assert plain.fused_slots(variables) == ([None, None],)
     (momentums,) = heavy.fused_slots(variables)
     assert [m.shape for m in momentums] == [(2, 3), (3,)]
+
+
+def test_adam_follows_a_learning_rate_schedule():
+    # Fused on torch and TensorFlow, generic elsewhere: constant unit gradients make
+    # m_hat / sqrt(v_hat) 1 at every step (up to epsilon), so each step moves by the scheduled rate.
+    from cornu import ops
+
+    schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=2, decay_rate=0.5)
+    variable = backend.Variable(np.ones((3,), "float32"))
+    opt = optimizers.Adam(learning_rate=schedule)
+    for _ in range(4):
+        opt.apply([ops.convert_to_tensor(np.ones((3,), "float32"))], [variable])
+    expected = 1.0 - sum(0.1 * 0.5 ** (t / 2) for t in range(4))
+    np.testing.assert_allclose(ops.convert_to_numpy(variable.value), np.full(3, expected), rtol=1e-5)

@@ -48,10 +48,13 @@ def test_stateless_apply_matches_apply_and_leaves_variables_alone(name, kwargs):
     initial_state = [v.numpy() for v in opt.variables]
     for grads in GRADS:
         weights, state = opt.stateless_apply(state, [ops.convert_to_tensor(g) for g in grads], weights)
+    # On TensorFlow, apply() runs Adam through ResourceApplyAdam, whose ``1 - beta_2`` rounds 1.3e-5
+    # relative apart from the generic update's (cornu/backend/tensorflow/optimizers.py).
+    rtol = 2e-4 if BACKEND == "tensorflow" and opt.fused_update_rule == "adam" else 1e-5
     for got, want in zip(weights, expected_weights):
-        np.testing.assert_allclose(ops.convert_to_numpy(got), want, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ops.convert_to_numpy(got), want, rtol=rtol, atol=1e-6)
     for got, want in zip(state, expected_state):
-        np.testing.assert_allclose(ops.convert_to_numpy(got), want, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ops.convert_to_numpy(got), want, rtol=rtol, atol=1e-6)
     # Nothing was mutated.
     np.testing.assert_array_equal(variables[0].numpy(), KERNEL)
     for v, initial in zip(opt.variables, initial_state):

@@ -56,15 +56,3 @@ def test_fused_adam_matches_the_per_variable_update(transposed):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
     for got, want in zip(state, expected_state):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
-
-
-def test_fused_adam_follows_a_learning_rate_schedule():
-    schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=2, decay_rate=0.5)
-    variable = backend.Variable(np.ones((3,), "float32"))
-    opt = optimizers.Adam(learning_rate=schedule)
-    for _ in range(4):
-        opt.apply([ops.convert_to_tensor(np.ones((3,), "float32"))], [variable])
-    # Constant unit gradients: m_hat / sqrt(v_hat) is 1 at every step (up to epsilon), so each
-    # step moves by the scheduled rate.
-    expected = 1.0 - sum(0.1 * 0.5 ** (t / 2) for t in range(4))
-    np.testing.assert_allclose(variable.numpy(), np.full(3, expected), rtol=1e-5)

@@ -43,22 +43,15 @@ Example:
 import jax
 import numpy as np
 
-from cornu.backend.common.global_state import structure_version
+from cornu.backend.common.compiled_call_signatures import NOT_HANDLED, SignatureCompiledCall
 from cornu.backend.common.masking import get_keras_mask
-from cornu.backend.common.scopes import StatelessScope, get_stateless_scope, in_symbolic_scope
+from cornu.backend.common.scopes import StatelessScope
 
-WARMUP_CALLS = 2
-NOT_HANDLED = object()
-_UNCOMPILABLE = object()
-
-
-def _is_concrete_array(x):
-    if isinstance(x, np.ndarray):
-        return x.dtype.kind in "biuf"
-    return isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer)
+# Whether ``model(x)`` is compiled even with ``jit_compile=False`` (TensorFlow's graphs are).
+TRACES_WITHOUT_JIT = False
 
 
-class CompiledCall:
+class CompiledCall(SignatureCompiledCall):
     """Wraps ``call_eagerly(inputs, training)`` (the model's plain eager call).
 
     Example:
@@ -66,41 +59,13 @@ class CompiledCall:
     >>> outputs = compiled(x, None)  # NOT_HANDLED: run eagerly instead
     """
 
-    def __init__(self, model, call_eagerly):
-        self._model = model
-        self._call_eagerly = call_eagerly
-        self._seen = {}
-        self._compiled = {}
-        self._version = structure_version()
+    def is_concrete_array(self, leaf):
+        if isinstance(leaf, np.ndarray):
+            return leaf.dtype.kind in "biuf"
+        return isinstance(leaf, jax.Array) and not isinstance(leaf, jax.core.Tracer)
 
-    def __call__(self, inputs, training):
-        if get_stateless_scope() is not None or in_symbolic_scope():
-            return NOT_HANDLED
-        leaves, treedef = jax.tree_util.tree_flatten(inputs)
-        if not leaves:
-            return NOT_HANDLED
-        for leaf in leaves:
-            if not _is_concrete_array(leaf) or get_keras_mask(leaf) is not None:
-                return NOT_HANDLED
-        key = (treedef, tuple((leaf.shape, leaf.dtype) for leaf in leaves), training)
-        if self._version != structure_version():
-            # Variables, graph, `trainable` or a dtype policy changed: trace again when calls repeat.
-            self._seen.clear()
-            self._compiled.clear()
-            self._version = structure_version()
-        entry = self._compiled.get(key)
-        if entry is None:
-            seen = self._seen.get(key, 0) + 1
-            self._seen[key] = seen
-            if seen <= WARMUP_CALLS:
-                return NOT_HANDLED
-            entry = self._compiled[key] = _Entry(self._model, self._call_eagerly, training)
-        if entry is _UNCOMPILABLE:
-            return NOT_HANDLED
-        outputs = entry.run(inputs)
-        if outputs is NOT_HANDLED:
-            self._compiled[key] = _UNCOMPILABLE
-        return outputs
+    def make_entry(self, training):
+        return _Entry(self._model, self._call_eagerly, training)
 
 
 class _Entry:

@@ -94,9 +94,13 @@ def _while_loop_rnn(step_function, inputs, initial_states, go_backwards, mask, c
     states = [tf.convert_to_tensor(s) for s in states]
     n_states = len(states)
     steps = tf.shape(flat_inputs[0])[0]
+    # Time steps are read from TensorArrays: the gradient of a read writes one step's slot,
+    # where the gradient of slicing ``x[t]`` would build a zero tensor of the whole sequence
+    # at every step (quadratic in the length).
+    input_arrays = [tf.TensorArray(x.dtype, size=steps, element_shape=x.shape[1:]).unstack(x) for x in flat_inputs]
 
     def one_step(t, states, previous):
-        x_t = optree.tree_unflatten(input_tree, [x[t] for x in flat_inputs])
+        x_t = optree.tree_unflatten(input_tree, [array.read(t) for array in input_arrays])
         out_leaves, out_tree, new_states = call_step(step_function, x_t, states, state_tree, constants, n_states)
         new_states = [tf.cast(n, s.dtype) if n.dtype != s.dtype else n for n, s in zip(new_states, states)]
         if keeps is not None:

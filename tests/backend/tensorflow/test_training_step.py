@@ -221,8 +221,10 @@ def test_embedding_gradients_train_like_the_eager_step():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
-def test_the_fused_optimizer_hook_chooses_the_generic_update():
-    assert backend.optimizers.fused_update_step(keras.optimizers.Adam()) is None
+def test_adam_runs_fused_in_the_traced_step_and_trains_like_the_eager_step():
+    # The traced step updates with ResourceApplyAdam; run_eagerly=True runs the same kernel op by
+    # op; both match the generic update (tests/optimizers/test_tensorflow_fused_optimizer.py).
+    assert backend.optimizers.fused_update_step(keras.optimizers.Adam()) is not None
 
 
 # ------------------------------------------------------------------ recurrent loops

@@ -16,6 +16,7 @@ import tensorflow as tf
 from cornu.backend import config
 from cornu.backend.common.array_namespace_ops import names
 from cornu.backend.common.dtypes import result_type, standardize_dtype
+from cornu.backend.tensorflow.numpy.einsum_matmul import einsum_as_matmul
 from cornu.backend.tensorflow.numpy._common import _float_input, _promote, _static_or_dynamic_shape, _t
 from cornu.backend.tensorflow.numpy.shape import moveaxis
 
@@ -108,7 +109,10 @@ def einsum(subscripts, *operands, **kwargs):
         out = result_type(*[o.dtype for o in operands])
     # tf.einsum has no integer kernels on GPU: integers are contracted in floatx.
     compute = out if tf.as_dtype(out).is_floating or tf.as_dtype(out).is_complex else config.floatx()
-    result = tf.einsum(subscripts, *[tf.cast(o, compute) for o in operands], **kwargs)
+    operands = [tf.cast(o, compute) for o in operands]
+    result = einsum_as_matmul(subscripts, *operands) if len(operands) == 2 and not kwargs else None
+    if result is None:
+        result = tf.einsum(subscripts, *operands, **kwargs)
     return tf.cast(result, out)
 
 
