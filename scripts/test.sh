@@ -14,13 +14,6 @@ workers=${CORNU_TEST_WORKERS:-$(( $(nproc) < 2 ? 1 : 2 ))}
 # One intra-op thread per worker: the workers already use every core, and torch's
 # default pool makes small ops many times slower when cores are oversubscribed.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-# JAX's persistent compilation cache, shared by the workers, the subprocesses and the four
-# passes (the real Keras runs on JAX in every pass): an identical XLA program (the same scan of
-# an RNN cell from a fresh layer, Keras's eager ops) is compiled once instead of in every test.
-# Entries are keyed by the program, JAX version and flags, so a stale one is never used.
-export JAX_COMPILATION_CACHE_DIR=${JAX_COMPILATION_CACHE_DIR:-$PWD/.cache/jax-compilation}
-export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=${JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS:-0}
-export JAX_COMPILATION_CACHE_MAX_SIZE=${JAX_COMPILATION_CACHE_MAX_SIZE:-2000000000}
 status=0
 for backend in ${CORNU_TEST_BACKENDS:-jax torch numpy tensorflow}; do
   echo "=== tests on backend: $backend"
