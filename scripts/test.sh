@@ -11,9 +11,18 @@ if [ "${CORNU_TEST_SKIP_SETUP:-0}" != "1" ]; then
   bash scripts/setup.sh || exit 1
 fi
 workers=${CORNU_TEST_WORKERS:-$(( $(nproc) < 2 ? 1 : 2 ))}
-# One intra-op thread per worker: the workers already use every core, and torch's
-# default pool makes small ops many times slower when cores are oversubscribed.
+# One intra-op thread per worker (torch, TensorFlow): the workers already use every core, and
+# the default pools make small ops many times slower when cores are oversubscribed.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+export TF_NUM_INTRAOP_THREADS=${TF_NUM_INTRAOP_THREADS:-1}
+# One JAX compilation cache for the whole run, removed at its end: the real Keras (on JAX)
+# compiles the same reference programs in every backend's pass, and many tests compile the
+# same small models. No size cap: JAX's eviction rescans the folder on every write.
+if [ -z "${JAX_COMPILATION_CACHE_DIR:-}" ]; then
+  JAX_COMPILATION_CACHE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/cornu-test-jax-cache.XXXXXX") || exit 1
+  trap 'rm -rf "$JAX_COMPILATION_CACHE_DIR"' EXIT
+  export JAX_COMPILATION_CACHE_DIR JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0
+fi
 status=0
 for backend in ${CORNU_TEST_BACKENDS:-jax torch numpy tensorflow}; do
   echo "=== tests on backend: $backend"

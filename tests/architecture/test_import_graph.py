@@ -12,6 +12,11 @@ import pathlib
 
 import pytest
 
+from cornu.backend import config
+
+# The graph is read from the source files, whatever backend the pass runs on.
+pytestmark = pytest.mark.skipif(config.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass")
+
 PACKAGE_ROOT = pathlib.Path(__file__).resolve().parents[2] / "cornu"
 
 # The one circle cornu keeps: a Model built from inputs/outputs becomes a Functional

@@ -5,6 +5,11 @@ import sys
 
 import pytest
 
+from cornu.backend import config
+
+# Each test starts its own interpreters with the backends it needs, or reads the source.
+pytestmark = pytest.mark.skipif(config.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass")
+
 
 def _run(code, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in ("CORNU_BACKEND", "KERAS_BACKEND")}

@@ -14,10 +14,11 @@ Example:
 'dense_1'
 """
 
-import contextlib
 import re
 
 import jax
+
+from cornu.backend.common.scoped_layer_calls import scoped_layer_calls
 
 # A location's name stacks: the quoted "jit(<function>)/<scope>/<scope>/<op>" strings (a fused
 # location has several; the quoted call-site names after them are Python functions, not scopes).
@@ -31,31 +32,15 @@ class LayerScopes(dict):
     failed_layer = None
 
 
-@contextlib.contextmanager
 def layer_scopes(model):
     """Runs every layer of ``model`` (the model too) inside its own named scope while the block
     runs; yields a ``LayerScopes``. The layers' own ``call`` is back on exit."""
-    flatten = getattr(model, "_flatten_layers", None)
-    layers = flatten(include_self=True, recursive=True) if flatten is not None else [model]
-    scopes, patched = LayerScopes(), []
-    try:
-        for index, layer in enumerate(layers):
-            base = re.sub(r"[^\w.-]", "_", str(getattr(layer, "name", "") or f"layer_{index}"))
-            scope, suffix = base, 2
-            while scope in scopes:
-                scope, suffix = f"{base}__{suffix}", suffix + 1
-            scopes[scope] = layer
-            had_own = "call" in vars(layer)
-            original = layer.call
-            object.__setattr__(layer, "call", _scoped(original, scope, layer, scopes))
-            patched.append((layer, had_own, original))
-        yield scopes
-    finally:
-        for layer, had_own, original in reversed(patched):
-            if had_own:
-                object.__setattr__(layer, "call", original)
-            else:
-                object.__delattr__(layer, "call")
+    scopes = LayerScopes()
+
+    def wrap(call, scope, layer):
+        return _scoped(call, scope, layer, scopes)
+
+    return scoped_layer_calls(model, wrap, scopes, lambda name: re.sub(r"[^\w.-]", "_", name))
 
 
 def _scoped(call, scope, layer, scopes):

@@ -30,6 +30,7 @@ import re
 import tensorflow as tf
 
 from cornu.backend.common.recurrent_unroll import recurrent_layers, unrolled_recurrences
+from cornu.backend.common.scoped_layer_calls import scoped_layer_calls
 from cornu.backend.tensorflow.core import to_tf_dtype
 from cornu.backend.tensorflow.saved_model_export import held_variable
 
@@ -142,36 +143,18 @@ def _apply_settings(converter, settings):
         )
 
 
-@contextlib.contextmanager
 def layer_scopes(model):
     """Runs every layer of ``model`` (the model too) inside a ``tf.name_scope`` named after it while
     the block runs, so each traced op's name carries the layers it came from; yields
     ``{scope name: layer}``. The layers' own ``call`` is back on exit."""
-    flatten = getattr(model, "_flatten_layers", None)
-    layers = flatten(include_self=True, recursive=True) if flatten is not None else [model]
-    scopes, patched = {}, []
-    try:
-        for index, layer in enumerate(layers):
-            base = _SCOPE_CHARACTERS.sub("_", str(getattr(layer, "name", "") or f"layer_{index}")).lstrip("_-") or \
-                f"layer_{index}"
-            scope, suffix = base, 2
-            while scope in scopes:
-                scope, suffix = f"{base}__{suffix}", suffix + 1
-            scopes[scope] = layer
-            had_own = "call" in vars(layer)
-            original = layer.call
-            object.__setattr__(layer, "call", _scoped(original, scope))
-            patched.append((layer, had_own, original))
-        yield scopes
-    finally:
-        for layer, had_own, original in reversed(patched):
-            if had_own:
-                object.__setattr__(layer, "call", original)
-            else:
-                object.__delattr__(layer, "call")
+
+    def clean(name):
+        return _SCOPE_CHARACTERS.sub("_", name).lstrip("_-")
+
+    return scoped_layer_calls(model, _scoped, {}, clean)
 
 
-def _scoped(call, scope):
+def _scoped(call, scope, layer):
     def scoped_call(*args, **kwargs):
         with tf.name_scope(scope):
             return call(*args, **kwargs)

@@ -16,6 +16,8 @@ import contextlib
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
+from cornu.backend.common.scoped_layer_calls import model_layers, wrapped_layer_calls
+
 
 @contextlib.contextmanager
 def eval_mode(module):
@@ -70,27 +72,11 @@ def _all_layers(model):
     """Every cornu layer of ``model``, or of each model of a list (an ExportArchive's)."""
     if isinstance(model, (list, tuple, torch.nn.ModuleList)):
         return list(dict.fromkeys(layer for part in model for layer in _all_layers(part)))
-    flatten = getattr(model, "_flatten_layers", None)
-    return flatten(include_self=True, recursive=True) if flatten is not None else [model]
+    return model_layers(model)
 
 
-@contextlib.contextmanager
 def _layer_stack(model, stack):
-    layers = _all_layers(model)
-    patched = []
-    try:
-        for layer in layers:
-            had_own = "call" in vars(layer)
-            original = layer.call
-            object.__setattr__(layer, "call", _tracked(original, layer, stack))
-            patched.append((layer, had_own, original))
-        yield
-    finally:
-        for layer, had_own, original in reversed(patched):
-            if had_own:
-                object.__setattr__(layer, "call", original)
-            else:
-                object.__delattr__(layer, "call")
+    return wrapped_layer_calls(_all_layers(model), lambda call, layer, index: _tracked(call, layer, stack))
 
 
 def _tracked(call, layer, stack):

@@ -19,6 +19,7 @@ import tensorflow as tf
 from cornu.backend import config
 from cornu.backend.common.array_namespace_ops.conversion import axis_argument as _axis  # noqa: F401
 from cornu.backend.common.dtypes import result_type, standardize_dtype
+from cornu.backend.common.op_wrappers import op_wrappers
 from cornu.backend.tensorflow.core import convert_to_tensor
 
 _SCALARS = (int, float, bool, complex)
@@ -101,36 +102,7 @@ def _float_input(x):
     return x
 
 
-def _binary(fn):
-    """``fn(x1, x2)`` on the promoted inputs."""
-
-    def apply(x1, x2):
-        x1, x2 = _promote(x1, x2)
-        return fn(x1, x2)
-
-    apply.__name__ = getattr(fn, "__name__", "binary")
-    return apply
-
-
-def _binary_float(fn):
-    """``fn(x1, x2)`` on the inputs promoted to at least a float."""
-
-    def apply(x1, x2):
-        x1, x2 = _float_pair(x1, x2)
-        return fn(x1, x2)
-
-    apply.__name__ = getattr(fn, "__name__", "binary")
-    return apply
-
-
-def _unary_float(fn):
-    """``fn(x)`` with integer and bool inputs as floatx."""
-
-    def apply(x):
-        return fn(_float_input(x))
-
-    apply.__name__ = getattr(fn, "__name__", "unary")
-    return apply
+_binary, _binary_float, _unary_float = op_wrappers(_promote, _float_pair, _float_input)
 
 
 def _in_float32_if_half(fn):

@@ -10,6 +10,7 @@ import torch
 
 from cornu.backend import config
 from cornu.backend.common.dtypes import result_type
+from cornu.backend.common.op_wrappers import op_wrappers
 from cornu.backend.torch.core import Variable, convert_to_tensor, to_torch_dtype
 
 
@@ -70,30 +71,7 @@ def _axis(a, ndim):
     return a % ndim if ndim else a
 
 
-def _binary(fn):
-    def apply(x1, x2):
-        x1, x2 = _promote(x1, x2)
-        return fn(x1, x2)
-
-    apply.__name__ = getattr(fn, "__name__", "binary")
-    return apply
-
-
-def _binary_float(fn):
-    def apply(x1, x2):
-        x1, x2 = _float_pair(x1, x2)
-        return fn(x1, x2)
-
-    apply.__name__ = getattr(fn, "__name__", "binary")
-    return apply
-
-
-def _unary_float(fn):
-    def apply(x):
-        return fn(_float_input(x))
-
-    apply.__name__ = getattr(fn, "__name__", "unary")
-    return apply
+_binary, _binary_float, _unary_float = op_wrappers(_promote, _float_pair, _float_input)
 
 
 def _same_dtype(xs):
