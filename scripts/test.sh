@@ -15,6 +15,9 @@ workers=${CORNU_TEST_WORKERS:-$(( $(nproc) < 2 ? 1 : 2 ))}
 # the default pools make small ops many times slower when cores are oversubscribed.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 export TF_NUM_INTRAOP_THREADS=${TF_NUM_INTRAOP_THREADS:-1}
+# Cached bytecode: without it every worker and every child interpreter compiles the tests (with
+# pytest's assertion rewriting) and cornu from source again, ~7 s per worker per pass.
+unset PYTHONDONTWRITEBYTECODE
 # One JAX compilation cache for the whole run, removed at its end: the real Keras (on JAX)
 # compiles the same reference programs in every backend's pass, and many tests compile the
 # same small models. No size cap: JAX's eviction rescans the folder on every write.
