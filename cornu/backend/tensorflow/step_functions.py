@@ -32,9 +32,19 @@ class StepFunctions:
         self.jit_compile = jit_compile
         self.one_step = tf.function(step, reduce_retracing=True, jit_compile=jit_compile, autograph=False)
         self._steps_in_a_loop = None
+        self._concrete = {}
 
     def __call__(self, data):
-        return self.one_step(data)
+        # A batch of tensors calls its signature's concrete function directly: the
+        # ``tf.function`` dispatch (binding and hashing the nested argument) costs ~0.5 ms a
+        # step, 7% of a small MLP's step on one core. Anything else goes through the dispatch.
+        key = _tensor_signature(data)
+        if key is None:
+            return self.one_step(data)
+        concrete = self._concrete.get(key)
+        if concrete is None:
+            concrete = self._concrete[key] = self.one_step.get_concrete_function(data)
+        return concrete(data)
 
     def run_group(self, batches):
         """Runs every batch's step; returns the last logs (train, test) or every output joined
@@ -66,6 +76,20 @@ class StepFunctions:
 
         _, flat = tf.while_loop(lambda index, _: index < count, body, (tf.constant(0), flat))
         return optree.tree_unflatten(tree, flat)
+
+
+def _tensor_signature(data):
+    """The batch's structure and per-leaf ``(shape, dtype)`` when every leaf is a dense tensor; else None."""
+    leaves, tree = optree.tree_flatten(data, none_is_leaf=True)
+    signature = []
+    for leaf in leaves:
+        if type(leaf) is not _EAGER_TENSOR:
+            return None
+        signature.append((tuple(leaf.shape), leaf.dtype))
+    return tree, tuple(signature)
+
+
+_EAGER_TENSOR = type(tf.constant(0))
 
 
 def stack_batches(batches):
