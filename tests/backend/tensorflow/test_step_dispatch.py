@@ -46,3 +46,12 @@ def test_numpy_batches_take_the_tf_function_path():
     logs = functions((x, 2 * x))
     assert float(logs["loss"]) == 2.0 and float(logs["total"]) == 6.0
     assert functions._concrete == {}
+
+
+def test_many_shapes_stop_adding_concrete_functions():
+    functions = _functions()
+    for n in range(1, 21):  # variable-length batches: past the cap, the tf.function path
+        x = np.full((n, 3), 0.5, "float32")
+        logs = functions((tf.constant(x), tf.constant(x)))
+        assert float(logs["loss"]) == 0.25
+    assert len(functions._concrete) == 16
