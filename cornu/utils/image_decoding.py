@@ -6,8 +6,10 @@ with the same sampling as ``tf.image.resize`` (half-pixel centers, no antialiasi
 after a centered crop to the target aspect ratio, or with zero padding to it.
 """
 
+import contextlib
 import functools
 import os
+import threading
 
 import numpy as np
 
@@ -19,6 +21,17 @@ INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos
 HOST_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
 _PIL_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
 _JPEG_SUFFIXES = (".jpg", ".jpeg")
+# While other threads load batches too, same-shaped images are resized in groups of this many
+# (so at most this many decoded images wait: memory stays bounded for large photos): a few NumPy
+# calls per group instead of a dozen per image, so the threads stop handing the GIL back and
+# forth around every small array. Alone, one image at a time is faster (its rows stay in the CPU
+# cache). Measured on 2 cores, 128x128 JPEGs to 96x96: 2 threads 3851 -> 4763 images/s with
+# groups of 4 (4665 with 8); 1 thread 2714 one at a time, 2546 with groups of 4.
+_RESIZE_GROUP = 4
+# The threads loading a batch now. set.add/discard need no lock (no fork can catch one half
+# done), and a race only picks the slower resize order, never other numbers.
+_loading_threads = set()
+os.register_at_fork(after_in_child=_loading_threads.clear)
 
 
 def _pil():
@@ -229,19 +242,49 @@ def load_image_batch(paths, size, num_channels, interpolation="bilinear", crop_t
                      pad_to_aspect_ratio=False, data_format="channels_last"):
     """Decodes and resizes the files ``paths`` into one array ``(len(paths),) + image shape``.
 
-    Each image is resized into its row of the batch as soon as it is decoded (JPEG colour
-    images through ``pillow_jpeg``'s short path); ``"nearest"`` and the aspect-ratio options
-    decode the whole batch first.
+    Each image is resized as soon as it is decoded, or, while other threads load batches too,
+    with the next images of its shape (``_RESIZE_GROUP``); JPEG colour images are decoded
+    through ``pillow_jpeg``'s short path. ``"nearest"`` and the aspect-ratio options decode the
+    whole batch first.
     """
     if interpolation != "nearest" and not crop_to_aspect_ratio and not pad_to_aspect_ratio:
         batch = np.empty((len(paths),) + tuple(size) + (num_channels,), np.float32)
-        for row, path in enumerate(paths):
-            resize_image_into(decode_image_file(path, num_channels), batch[row], interpolation)
+        with _counted_load() as others_running:
+            group_size = _RESIZE_GROUP if others_running else 1
+            group, start = [], 0  # decoded images of one shape waiting to be resized together
+            for row, path in enumerate(paths):
+                pixels = decode_image_file(path, num_channels)
+                if group and (len(group) == group_size or pixels.shape != group[0].shape):
+                    _resize_group_into(group, batch[start:row], interpolation)
+                    group = []
+                if not group:
+                    start = row
+                group.append(pixels)
+            _resize_group_into(group, batch[start:], interpolation)
     else:
         batch = _load_and_fit(paths, size, num_channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
     if data_format == "channels_first":
         batch = np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
     return batch
+
+
+@contextlib.contextmanager
+def _counted_load():
+    """Marks this thread as loading while the block runs; yields whether other threads were loading."""
+    me = threading.get_ident()
+    others = bool(_loading_threads - {me})
+    _loading_threads.add(me)
+    try:
+        yield others
+    finally:
+        _loading_threads.discard(me)
+
+
+def _resize_group_into(images, out, interpolation):
+    if len(images) == 1:
+        resize_image_into(images[0], out[0], interpolation)
+    elif images:
+        out[...] = resize_images(np.stack(images), out.shape[1:3], interpolation)
 
 
 def _load_and_fit(paths, size, num_channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio):

@@ -1,5 +1,5 @@
-"""The fast host image loading (Pillow's JPEG decoder without ``Image.open``, one image resized
-at a time) gives exactly the pixels of the plain path (``Image.open`` + the batch resize)."""
+"""The fast host image loading (Pillow's JPEG decoder without ``Image.open``, images resized one
+at a time or in runs of one shape) gives exactly the pixels of the plain path (``Image.open`` + the batch resize)."""
 
 import io
 
@@ -11,7 +11,7 @@ from tests.helpers.image_directories import write_image
 from tests.helpers.requirements import require
 
 require("PIL", "pillow")
-from PIL import Image  # noqa: E402
+from PIL import Image, UnidentifiedImageError  # noqa: E402
 RNG = np.random.default_rng(0)
 _EXIF = Image.Exif()
 _EXIF[0x0112] = 6  # an orientation tag: neither path applies it
@@ -83,11 +83,16 @@ def test_resize_image_into_gives_the_numbers_of_the_batch_resize(interpolation, 
     assert np.isnan(out[0]).all()  # only its own row is written
 
 
+@pytest.mark.parametrize("others_loading", [False, True])
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
-def test_load_image_batch_matches_decoding_then_resizing_the_batch(tmp_path, data_format):
+def test_load_image_batch_matches_decoding_then_resizing_the_batch(tmp_path, data_format, others_loading,
+                                                                    monkeypatch):
+    if others_loading:  # as if another thread were loading a batch: images are resized in groups
+        monkeypatch.setattr(image_decoding, "_loading_threads", {-1})
     paths = []
-    for index, (shape, extension) in enumerate([((30, 40), ".jpg"), ((30, 40), ".png"), ((17, 23), ".jpg"),
-                                                ((30, 40), ".jpeg")]):
+    # Runs of one shape are resized together: a run longer than a group, a short run, a single image.
+    shapes = [((30, 40), ".jpg")] * 10 + [((30, 40), ".png"), ((17, 23), ".jpg"), ((30, 40), ".jpeg")]
+    for index, (shape, extension) in enumerate(shapes):
         paths.append(str(tmp_path / f"img{index}{extension}"))
         write_image(paths[-1], _smooth(*shape))
     for size, interpolation in [((24, 20), "bilinear"), ((36, 50), "bicubic"), ((10, 10), "nearest")]:
@@ -98,3 +103,11 @@ def test_load_image_batch_matches_decoding_then_resizing_the_batch(tmp_path, dat
             expected = expected.transpose(0, 3, 1, 2)
         assert batch.dtype == expected.dtype and batch.flags.c_contiguous
         np.testing.assert_array_equal(batch, expected)
+
+
+def test_a_failed_load_is_no_longer_counted_as_running(tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    with pytest.raises(UnidentifiedImageError):
+        image_decoding.load_image_batch([str(broken)], (8, 8), 3)
+    assert not image_decoding._loading_threads
