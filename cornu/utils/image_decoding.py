@@ -31,7 +31,8 @@ _RESIZE_GROUP = 4
 # The threads loading a batch now. set.add/discard need no lock (no fork can catch one half
 # done), and a race only picks the slower resize order, never other numbers.
 _loading_threads = set()
-os.register_at_fork(after_in_child=_loading_threads.clear)
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_loading_threads.clear)
 
 
 def _pil():

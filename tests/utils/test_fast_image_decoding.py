@@ -89,6 +89,15 @@ def test_load_image_batch_matches_decoding_then_resizing_the_batch(tmp_path, dat
                                                                     monkeypatch):
     if others_loading:  # as if another thread were loading a batch: images are resized in groups
         monkeypatch.setattr(image_decoding, "_loading_threads", {-1})
+    groups = []  # the image count of every batch resize of several images
+    batch_resize = image_decoding.resize_images
+
+    def spy(images, *args, **kwargs):
+        if images.ndim == 4:
+            groups.append(len(images))
+        return batch_resize(images, *args, **kwargs)
+
+    monkeypatch.setattr(image_decoding, "resize_images", spy)
     paths = []
     # Runs of one shape are resized together: a run longer than a group, a short run, a single image.
     shapes = [((30, 40), ".jpg")] * 10 + [((30, 40), ".png"), ((17, 23), ".jpg"), ((30, 40), ".jpeg")]
@@ -103,6 +112,8 @@ def test_load_image_batch_matches_decoding_then_resizing_the_batch(tmp_path, dat
             expected = expected.transpose(0, 3, 1, 2)
         assert batch.dtype == expected.dtype and batch.flags.c_contiguous
         np.testing.assert_array_equal(batch, expected)
+    # 11 images of one shape in a row (.jpg and .png), then two lone ones; "nearest" resizes apart.
+    assert groups == ([4, 4, 3] * 2 if others_loading else [])
 
 
 def test_a_failed_load_is_no_longer_counted_as_running(tmp_path):
