@@ -252,16 +252,14 @@ def load_image_batch(paths, size, num_channels, interpolation="bilinear", crop_t
         batch = np.empty((len(paths),) + tuple(size) + (num_channels,), np.float32)
         with _counted_load() as others_running:
             group_size = _RESIZE_GROUP if others_running else 1
-            group, start = [], 0  # decoded images of one shape waiting to be resized together
+            group = []  # the rows just before `row`: decoded images of one shape, to resize together
             for row, path in enumerate(paths):
                 pixels = decode_image_file(path, num_channels)
                 if group and (len(group) == group_size or pixels.shape != group[0].shape):
-                    _resize_group_into(group, batch[start:row], interpolation)
+                    _resize_group_into(group, batch[row - len(group):row], interpolation)
                     group = []
-                if not group:
-                    start = row
                 group.append(pixels)
-            _resize_group_into(group, batch[start:], interpolation)
+            _resize_group_into(group, batch[len(paths) - len(group):], interpolation)
     else:
         batch = _load_and_fit(paths, size, num_channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
     if data_format == "channels_first":

@@ -1,5 +1,6 @@
 """The fast host image loading (Pillow's JPEG decoder without ``Image.open``, images resized one
-at a time or in runs of one shape) gives exactly the pixels of the plain path (``Image.open`` + the batch resize)."""
+at a time or in runs of one shape) gives exactly the pixels of the plain path (``Image.open`` +
+the batch resize)."""
 
 import io
 
